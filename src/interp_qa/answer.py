@@ -1,0 +1,378 @@
+"""The extractive answerer: a short cited answer built only from corpus text, no LLM.
+
+Every sentence of an answer is a sentence, list item, or table cell copied from the
+passage its [n] marker cites, so each claim can be checked against its source. When
+the corpus does not answer (the question names things the corpus never mentions, or no
+passage is close enough), it abstains and says which topics it does cover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .retrieval import Retriever, tokens
+from .types import Answer, Passage
+
+STOPWORDS = set(
+    """a an the of in on at to for from by with about as into through over under and or but not no nor
+    is are was were be been being am do does did doing have has had having can could will would shall
+    should may might must what which who whom whose when where why how that this these those it its they
+    them their there here i you he she we me my your our his her than then so such some any all each
+    per if else also just very more most much many few other another only own same too s t don
+    tell explain describe give list name say said according does did please me us one ones
+    survey corpus text page mentioned mention""".split()
+)
+# Capitalised words that start questions or are generic; never "names" the corpus must know.
+GENERIC_CAPS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+                "were", "do", "does", "did", "can", "could", "should", "would", "will", "according", "and",
+                "in", "on", "for", "the", "a", "an", "of", "list", "name", "give", "tell", "explain",
+                "describe", "compare", "i", "if", "besides", "apart", "among", "between", "say", "per"}
+NUMBER_RE = re.compile(r"(?<![\w#])[≈~]?\d[\d,.]*(?:\s?(?:%|x|[KMBT]\+?|million|billion|trillion))?", re.I)
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+FOLLOW_UP_RE = re.compile(
+    r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
+    r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b",
+    re.I,
+)
+COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
+                     r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b", re.I)
+WHEN_Q = re.compile(r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b|\bwhat month\b", re.I)
+WHO_Q = re.compile(r"^\s*who\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
+                   r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
+LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
+                    r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
+                    r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
+
+
+@dataclass
+class Unit:
+    """A citable piece of a passage: a sentence, a list item, or a table row."""
+
+    passage: Passage
+    text: str
+    kind: str  # sentence | item | row | meta
+    score: float = 0.0
+    covered: set[str] = field(default_factory=set)  # question terms in the unit or its lead line
+    own: set[str] = field(default_factory=set)  # question terms in the unit's own words
+    rank: int = 0
+
+
+@dataclass
+class Question:
+    text: str
+    terms: dict[str, float]  # stem -> weight (follow-ups: the earlier question's terms weigh less)
+    key_terms: list[str]  # names/identifiers the corpus must mention for an answer to exist
+    qtype: str  # count | when | who | list | other
+    search_text: str
+
+
+class ExtractiveAnswerer:
+    """Composes answers from retrieved passages; deterministic and offline.
+
+    Args:
+        retriever: a loaded :class:`Retriever` (gives passages and corpus statistics).
+        min_similarity: below this best-passage cosine similarity the corpus is off-topic.
+    """
+
+    def __init__(self, retriever: Retriever, min_similarity: float = 0.30) -> None:
+        self.r = retriever
+        self.min_similarity = min_similarity
+
+    # ----- question analysis -----------------------------------------------------------
+    def analyse(self, question: str, history: list[str] | None = None) -> Question:
+        prev = [h for h in (history or []) if h.strip()][-1:]  # the last user turn carries the subject
+        follow = bool(prev) and is_follow_up(question)
+        terms: dict[str, float] = {}
+        if follow:
+            for s in self.content_stems(prev[0]):
+                terms[s] = 0.4
+        for s in self.content_stems(question):
+            terms[s] = 1.0
+        qtype = question_type(question)
+        if follow and qtype == "other":
+            qtype = question_type(prev[0])
+        search = f"{prev[0]} {question}" if follow else question
+        return Question(question, terms, self.key_terms(question), qtype, search)
+
+    def content_stems(self, text: str) -> list[str]:
+        words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+        return self.r.stem_all(words)
+
+    def key_terms(self, text: str) -> list[str]:
+        """Names, model versions, numbers: things the corpus must mention to answer."""
+        out = []
+        for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
+            word = m.group(0).rstrip(".'").replace("'s", "")
+            first = word.split()[0]
+            has_digit = any(c.isdigit() for c in word)
+            is_cap = first[:1].isupper() and first.lower() not in GENERIC_CAPS
+            is_acronym = sum(c.isupper() for c in first) >= 2
+            if m.start() == 0 and not (has_digit or is_acronym):
+                continue  # the first word of a question is capitalised anyway
+            if has_digit or is_cap or is_acronym:
+                out.append(word)
+        return out
+
+    def unknown_terms(self, q: Question) -> list[str]:
+        missing = []
+        for term in q.key_terms:
+            words = tokens(term)
+            if not words:
+                continue
+            if len(words) > 1 and all(w in self.r.vocab for w in words):
+                # "Claude 2" / "Gemma 3": every word is known, but is the pair?
+                if not re.search(r"\b" + r"[\s\-]+".join(map(re.escape, words)) + r"\b", self.r.text_lower):
+                    missing.append(term)
+            elif not all(w in self.r.vocab or self._known_variant(w) for w in words):
+                missing.append(term)
+        return missing
+
+    def _known_variant(self, word: str) -> bool:
+        stem = self.r.stem_all([word])[0]
+        return stem in self.r.doc_freq
+
+    # ----- answering ---------------------------------------------------------------------
+    def answer(self, question: str, passages: list[Passage], q: Question | None = None) -> Answer:
+        q = q or self.analyse(question)
+        unknown = self.unknown_terms(q)
+        best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
+        if not passages or unknown or best_sim < self.min_similarity:
+            if unknown:
+                why = "The corpus never mentions " + ", ".join(f"“{t}”" for t in unknown) + "."
+            elif not passages:
+                why = "Nothing in the corpus matches the question."
+            else:
+                why = "No passage of the corpus is close to this question."
+            return self.abstain(question, passages, why, q)
+        units = self.score_units(q, passages)
+        if not units or units[0].score <= 0:
+            return self.abstain(question, passages, "No passage contains the words of the question.", q)
+        chosen = self.choose(q, units)
+        text, cites = self.compose(q, chosen)
+        return Answer(
+            question=question, text=text, citations=cites, abstained=False, passages=passages,
+            standalone_question=q.search_text if q.search_text != question else None,
+        )
+
+    def rerank(self, q: Question, passages: list[Passage]) -> list[Passage]:
+        """Re-order fused candidates by their best citable unit (sentence, item or row).
+
+        A passage ranks high when one of its units carries the question's rarer words and,
+        for "how many"/"when" questions, the kind of fact asked for.
+        """
+        best: dict[str, float] = {}
+        for u in self.score_units(q, passages, rank_weight=0.2):
+            best[u.passage.id] = max(best.get(u.passage.id, -1e9), u.score)
+        out = sorted(passages, key=lambda p: -best.get(p.id, -1e9))
+        for p in out:
+            p.score = round(best.get(p.id, 0.0), 6)
+        return out
+
+    def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
+        topics: list[str] = []
+        for p in passages:
+            topic = f"{p.title} — {p.section}" if p.section else p.title
+            if topic not in topics:
+                topics.append(topic)
+        topics = topics[:3]
+        text = f"The corpus does not say. {why}"
+        if topics:
+            text += " Closest topics it covers: " + "; ".join(topics) + "."
+        return Answer(
+            question=question, text=text, citations=[], abstained=True, status="abstained",
+            passages=passages, closest_topics=topics,
+            standalone_question=q.search_text if q.search_text != question else None,
+        )
+
+    def units_of(self, p: Passage) -> list[Unit]:
+        if p.kind == "table_row":
+            return [Unit(p, p.text, "row")]
+        if p.kind == "metadata":
+            return [Unit(p, line, "meta") for line in p.text.split("\n") if line.strip()]
+        if p.kind == "list":
+            lines = [ln for ln in p.text.split("\n") if ln.strip()]
+            return [Unit(p, ln, "lead" if k == 0 and ln.endswith(":") else "item") for k, ln in enumerate(lines)]
+        return [Unit(p, s, "sentence") for s in split_sentences(p.text)]
+
+    def score_units(self, q: Question, passages: list[Passage], rank_weight: float = 0.35) -> list[Unit]:
+        units: list[Unit] = []
+        for rank, p in enumerate(passages):
+            context = set(self.r.stem_all(tokens(f"{p.title} {p.section}")))
+            for u in self.units_of(p):
+                u.rank = rank
+                own = set(self.r.stem_all(tokens(u.text)))
+                u.own = {s for s in q.terms if s in own}
+                if u.kind == "item" and p.kind == "list":
+                    own |= set(self.r.stem_all(tokens(p.text.split("\n", 1)[0])))  # the lead line
+                u.covered = {s for s in q.terms if s in own}
+                ctx = {s for s in q.terms if s in context and s not in own}
+                lexical = sum(q.terms[s] * self.r.idf(s) for s in u.covered)
+                lexical += 0.5 * sum(q.terms[s] * self.r.idf(s) for s in ctx)
+                total = sum(w * self.r.idf(s) for s, w in q.terms.items()) or 1.0
+                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q.qtype, u.text)
+                if u.kind == "meta":
+                    u.score += meta_bonus(q, u.text)
+                units.append(u)
+        units.sort(key=lambda u: -u.score)
+        return units
+
+    def choose(self, q: Question, units: list[Unit]) -> list[Unit]:
+        best = units[0]
+        chosen = [best]
+        if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
+            return chosen
+        covered = set(best.covered)
+        for u in units[1:4]:
+            new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
+            if u.score >= 0.75 * best.score and new and u.text not in {c.text for c in chosen}:
+                chosen.append(u)
+                covered |= u.covered
+            if len(chosen) == 2:
+                break
+        return chosen
+
+    def compose(self, q: Question, chosen: list[Unit]) -> tuple[str, list[Passage]]:
+        cites: list[Passage] = []
+        parts: list[str] = []
+        for u in chosen:
+            if u.passage.id not in [c.id for c in cites]:
+                cites.append(u.passage)
+            n = [c.id for c in cites].index(u.passage.id) + 1
+            if u.kind == "row":
+                body = self.render_row(q, u)
+            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)):
+                body = render_list(u.passage.text)
+            elif u.kind == "item":
+                lead = u.passage.text.split("\n", 1)[0]
+                body = u.text if lead == u.text or not lead.endswith(":") else f"{lead} {u.text}"
+            else:
+                body = u.text
+            if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
+                fact = lead_fact(q, body, self.r)
+                if fact and not body.startswith(fact):
+                    body = f"{fact} — {body}"
+            parts.append(f"{ensure_period(body)} [{n}]")
+        return " ".join(parts), cites
+
+    def _item_answers(self, u: Unit) -> bool:
+        """Does the item itself (not its list's lead line) carry the question's rarer words?"""
+        lead = u.passage.text.split("\n", 1)[0]
+        lead_stems = set(self.r.stem_all(tokens(lead)))
+        return any(s not in lead_stems for s in u.own)
+
+    def render_row(self, q: Question, u: Unit) -> str:
+        """A table row, the cell that answers first: 'Features Identified: 34 million features (…)'."""
+        cells = [c for c in u.text.split("\n") if ": " in c]
+        if not cells:
+            return u.text
+        scored = []
+        for i, cell in enumerate(cells):
+            header, value = cell.split(": ", 1)
+            hstems = set(self.r.stem_all(tokens(header)))
+            vstems = set(self.r.stem_all(tokens(value)))
+            s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
+            s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
+            s += 2 * type_bonus(q.qtype, value)
+            scored.append((s, i, header, value))
+        answer_cell = max(scored, key=lambda x: (x[0], -x[1]))
+        key_cell = scored[0]
+        ordered = [answer_cell]
+        if key_cell is not answer_cell:
+            ordered.append(key_cell)
+        for s in sorted(scored, key=lambda x: -x[0]):
+            if s not in ordered and s[0] > 0 and len(ordered) < 4:
+                ordered.append(s)
+        _, _, h0, v0 = ordered[0]
+        rest = "; ".join(f"{h}: {v}" for _, _, h, v in ordered[1:])
+        return f"{h0}: {v0}" + (f" ({rest})" if rest else "")
+
+
+def question_type(q: str) -> str:
+    if COUNT_Q.search(q):
+        return "count"
+    if WHEN_Q.search(q):
+        return "when"
+    if WHO_Q.search(q):
+        return "who"
+    if LIST_Q.search(q):
+        return "list"
+    return "other"
+
+
+def is_follow_up(q: str) -> bool:
+    return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
+
+
+META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
+
+
+def meta_bonus(q: Question, line: str) -> float:
+    """Front-matter lines answer "when"/"who" questions; otherwise they are a last resort."""
+    header = line.split(":", 1)[0]
+    if header in META_FOR.get(q.qtype, ()):
+        return 0.6
+    return -0.2
+
+
+def type_bonus(qtype: str, text: str) -> float:
+    if qtype == "count" and NUMBER_RE.search(text):
+        return 0.25
+    if qtype == "when" and (YEAR_RE.search(text) or re.search(r"\b(January|February|March|April|May|June|July|"
+                                                               r"August|September|October|November|"
+                                                               r"December|Jan|Jun|Jul)\b", text)):
+        return 0.25
+    if qtype == "who" and re.search(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\b", text[1:]):
+        return 0.1
+    return 0.0
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def ensure_period(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
+
+
+def render_list(text: str) -> str:
+    """A list passage as one line; long items shortened to their label ("Sycophancy features")."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    lead = lines[0] if lines[0].endswith(":") else ""
+    items = lines[1:] if lead else lines
+    full = "; ".join(i.lstrip("- ") for i in items)
+    if len(full) > 300:
+        short = [i.lstrip("- ").split(": ", 1)[0] for i in items]
+        full = "; ".join(short)
+    return f"{lead} {full}".strip()
+
+
+def lead_fact(q: Question, sentence: str, r: Retriever) -> str | None:
+    """The span of a sentence that answers a count/when question, to put first."""
+    if q.qtype == "count":
+        best, best_score = None, -1.0
+        asked = set(NUMBER_RE.findall(q.text))
+        for m in NUMBER_RE.finditer(sentence):
+            if m.group(0) in asked or YEAR_RE.fullmatch(m.group(0)):
+                continue  # "Claude 3", "in 2024": part of the question, not its answer
+            span = m.group(0)
+            for w in re.findall(r"[\w\-']+|[^\w\s]", sentence[m.end() : m.end() + 60])[:3]:
+                if not re.fullmatch(r"[\w\-']+", w) or w.lower() in STOPWORDS:
+                    break
+                span += " " + w
+            before = re.search(r"(?:(?:approximately|about|roughly|around|nearly|over|some|≈)\s+)$",
+                               sentence[: m.start()])
+            if before:
+                span = before.group(0) + span
+            stems = set(r.stem_all(tokens(sentence[max(0, m.start() - 40) : m.end() + 40])))
+            score = sum(q.terms.get(s, 0) for s in stems)
+            if score > best_score:
+                best, best_score = span, score
+        return best
+    if q.qtype == "when":
+        m = re.search(r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|"
+                      r"November|December)\s+)?(?:19|20)\d\d\b", sentence)
+        return m.group(0) if m else None
+    return None

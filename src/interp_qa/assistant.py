@@ -1,0 +1,137 @@
+"""The assistant: settings + index + retriever + answerer behind three calls."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from .index import IndexMissingError, IngestReport, ingest
+from .settings import Settings, set_offline_switches
+from .types import Answer, Passage
+
+MODES = ("hybrid+rerank", "hybrid", "dense", "bm25")
+
+
+class Assistant:
+    """Answers questions about the corpus with cited passages.
+
+    Args:
+        settings: configuration; defaults to :class:`Settings` read from the environment.
+        auto_ingest: build the index on first use when it does not exist yet.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, auto_ingest: bool = True) -> None:
+        set_offline_switches()
+        self.settings = settings or Settings()
+        self.auto_ingest = auto_ingest
+        self._retriever = None
+        self._answerer = None
+        self._lock = threading.Lock()
+
+    # ----- lifecycle ---------------------------------------------------------------
+    def ingest(self, paths: list[Path] | None = None, *, rebuild: bool = False, progress: bool = False) -> IngestReport:
+        """Bring the index up to date with ``paths`` (default: the configured corpus)."""
+        with self._lock:
+            report = ingest(self.settings, paths, rebuild=rebuild, progress=progress)
+            self._retriever = None  # reload passages and BM25 on next use
+            self._answerer = None
+            return report
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    from .retrieval import Retriever
+
+                    try:
+                        self._retriever = Retriever(self.settings)
+                    except IndexMissingError:
+                        if not self.auto_ingest:
+                            raise
+                        ingest(self.settings, progress=False)
+                        self._retriever = Retriever(self.settings)
+        return self._retriever
+
+    @property
+    def answerer(self):
+        if self._answerer is None:
+            from .answer import ExtractiveAnswerer
+
+            self._answerer = ExtractiveAnswerer(self.retriever, self.settings.min_similarity)
+        return self._answerer
+
+    # ----- the API -----------------------------------------------------------------
+    def check_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise ValueError(f"The question must be a string, not {type(question).__name__}.")
+        cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+        if not cleaned:
+            raise ValueError("The question is empty. Ask something about the survey, e.g. "
+                             "'How many features did Anthropic extract from Claude 3 Sonnet?'")
+        if len(cleaned) > self.settings.max_question_chars:
+            raise ValueError(f"The question is {len(cleaned)} characters long; the limit is "
+                             f"{self.settings.max_question_chars}. Shorten it to the question itself.")
+        return cleaned
+
+    def retrieve(self, question: str, top_k: int | None = None, mode: str | None = None) -> list[Passage]:
+        """The passages that best match ``question``, best first."""
+        question = self.check_question(question)
+        if top_k is not None and not 1 <= int(top_k) <= 100:
+            raise ValueError(f"top_k must be between 1 and 100, got {top_k}.")
+        return self._search(question, question, top_k, mode)
+
+    def _search(self, query: str, question: str, top_k: int | None, mode: str | None,
+                analysis=None) -> list[Passage]:
+        mode = mode or self.settings.retrieval_mode
+        if mode not in MODES:
+            raise ValueError(f"Unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}.")
+        top_k = top_k or self.settings.top_k
+        if not mode.endswith("+rerank"):
+            return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]
+        candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"))  # type: ignore[arg-type]
+        q = analysis or self.answerer.analyse(question)
+        return self.answerer.rerank(q, candidates)[:top_k]
+
+    def ask(self, question: str, *, history: list[str] | None = None, top_k: int | None = None,
+            mode: str | None = None) -> Answer:
+        """A short answer with [n] citations, or an abstention saying what the corpus covers.
+
+        Args:
+            question: the question.
+            history: earlier user questions in this conversation, oldest first (for follow-ups).
+            top_k: how many passages to retrieve (default from settings).
+            mode: "hybrid" | "dense" | "bm25" (default from settings).
+        """
+        question = self.check_question(question)
+        t0 = time.perf_counter()
+        answerer = self.answerer
+        q = answerer.analyse(question, history)
+        passages = self._search(q.search_text, question, top_k, mode, q)
+        if q.search_text != question:
+            # A follow-up: also search the new question alone, so its own subject is found.
+            own = self._search(question, question, top_k, mode, q)
+            passages = interleave(own, passages)
+        t1 = time.perf_counter()
+        answer = answerer.answer(question, passages, q)
+        t2 = time.perf_counter()
+        answer.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
+        answer.timings.answer_ms = round((t2 - t1) * 1000, 2)
+        answer.timings.total_ms = round((t2 - t0) * 1000, 2)
+        return answer
+
+
+def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:
+    """Alternate two rankings, dropping repeats: [a1, b1, a2, b2, ...]."""
+    out, ids = [], set()
+    for pair in zip(first, second, strict=False):
+        for p in pair:
+            if p.id not in ids:
+                out.append(p)
+                ids.add(p.id)
+    for p in first + second:
+        if p.id not in ids:
+            out.append(p)
+            ids.add(p.id)
+    return out

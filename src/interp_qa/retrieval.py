@@ -1,0 +1,159 @@
+"""Hybrid retrieval over the passage index: dense (Chroma via llama-index) + BM25, fused.
+
+Dense and BM25 each return a candidate list; reciprocal-rank fusion merges them. The
+fusion is done here rather than with llama-index's ``QueryFusionRetriever`` because
+the answerer needs each passage's dense cosine similarity (for abstention), which that
+retriever's fused output does not keep.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Literal
+
+from .index import IndexMissingError, get_collection, load_embed_model, open_client
+from .settings import Settings
+from .types import Passage
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import NodeWithScore
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
+TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in TOKEN_RE.findall(text)]
+
+
+class Retriever:
+    """Loads the index once and answers ``retrieve`` calls in milliseconds.
+
+    Args:
+        settings: where the index lives and which embedding model to use.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        import Stemmer
+        from llama_index.core import Settings as LlamaSettings
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.llms import MockLLM
+        from llama_index.core.schema import TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.embed = load_embed_model(settings)
+        # llama-index's defaults reach for OpenAI; nothing here may.
+        LlamaSettings.embed_model = self.embed
+        LlamaSettings.llm = MockLLM()
+        self.collection = get_collection(open_client(settings, create=False), settings.collection, create=False)
+        data = self.collection.get(include=["documents", "metadatas"])
+        if not data["ids"]:
+            raise IndexMissingError("The index is empty. Build it with `interp-qa ingest`.")
+        self.passages: dict[str, Passage] = {}
+        bm25_nodes = []
+        for pid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+            p = passage_from_meta(pid, text or "", meta or {})
+            self.passages[pid] = p
+            head = p.title if not p.section else f"{p.title} — {p.section}"
+            bm25_nodes.append(TextNode(id_=pid, text=f"{head}\n{p.text}"))
+        self.candidates = min(max(20, settings.top_k * 4), len(self.passages))
+        store = ChromaVectorStore(chroma_collection=self.collection)
+        index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
+        self.dense = index.as_retriever(similarity_top_k=self.candidates)
+        self.stemmer = Stemmer.Stemmer("english")
+        self.bm25 = BM25Retriever.from_defaults(
+            nodes=bm25_nodes, similarity_top_k=self.candidates, stemmer=self.stemmer, language="english"
+        )
+        # Corpus statistics the answerer uses: which words exist, and how rare they are.
+        df: Counter[str] = Counter()
+        for node in bm25_nodes:
+            df.update(set(self.stem_all(tokens(node.text))))
+        self.doc_freq = df
+        self.vocab = {t for n in bm25_nodes for t in tokens(n.text)}
+        self.text_lower = "\n".join(n.text.lower() for n in bm25_nodes)
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def stem_all(self, words: list[str]) -> list[str]:
+        return self.stemmer.stemWords(words)
+
+    def idf(self, stem: str) -> float:
+        n = len(self.passages)
+        return math.log(1 + (n - self.doc_freq.get(stem, 0) + 0.5) / (self.doc_freq.get(stem, 0) + 0.5))
+
+    def retrieve(self, query: str, top_k: int | None = None, mode: Mode | None = None) -> list[Passage]:
+        """The ``top_k`` passages best matching ``query``, best first."""
+        from llama_index.core.schema import QueryBundle
+
+        top_k = top_k or self.settings.top_k
+        mode = mode or self.settings.retrieval_mode
+        bundle = QueryBundle(query_str=query)
+        dense_hits: list[NodeWithScore] = []
+        if mode in ("dense", "hybrid"):
+            bundle.embedding = self.embed.get_query_embedding(query)
+            dense_hits = self.dense.retrieve(bundle)
+        bm25_hits = self.bm25.retrieve(bundle) if mode in ("bm25", "hybrid") else []
+        similarity = {h.node.node_id: cosine_from_chroma(h.score) for h in dense_hits}
+        if mode == "dense":
+            ranked = [(h.node.node_id, similarity[h.node.node_id]) for h in dense_hits]
+        elif mode == "bm25":
+            ranked = [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits if (h.score or 0) > 0]
+        else:
+            ranked = rrf(
+                [[h.node.node_id for h in dense_hits], [h.node.node_id for h in bm25_hits if (h.score or 0) > 0]],
+                [self.settings.dense_weight, 1.0],
+            )
+        out = []
+        for pid, score in ranked[:top_k]:
+            p = self.passages[pid].model_copy()
+            p.score = round(float(score), 6)
+            p.similarity = similarity.get(pid)
+            out.append(p)
+        return out
+
+    def similarity(self, query: str, passage_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of ``query`` to given passages (for passages BM25 alone found)."""
+        if not passage_ids:
+            return {}
+        q = self.embed.get_query_embedding(query)
+        got = self.collection.get(ids=passage_ids, include=["embeddings"])
+        return {
+            pid: float(sum(a * b for a, b in zip(q, emb, strict=False)))
+            for pid, emb in zip(got["ids"], got["embeddings"], strict=False)
+        }
+
+
+def rrf(rankings: list[list[str]], weights: list[float]) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion: score(d) = sum_i w_i / (k + rank_i(d))."""
+    scores: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for rank, pid in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + w / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def cosine_from_chroma(score: float | None) -> float:
+    """llama-index reports Chroma hits as exp(-distance); with cosine space, distance = 1 - cos."""
+    if not score:
+        return 0.0
+    return round(1.0 + math.log(score), 6)
+
+
+def passage_from_meta(pid: str, text: str, meta: dict) -> Passage:
+    refs = [r for r in str(meta.get("refs", "")).split(",") if r]
+    return Passage(
+        id=pid,
+        text=text,
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        source=str(meta.get("source", "")),
+        kind=str(meta.get("kind", "paragraph")),
+        refs=refs,
+        url=meta.get("url") or None,
+    )

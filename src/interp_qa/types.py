@@ -1,0 +1,45 @@
+"""Result types: what retrieval and answering hand back (pydantic, JSON-serialisable)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Passage(BaseModel):
+    """A citable piece of the corpus: a paragraph, a list with its lead, or a table row."""
+
+    id: str = Field(description="Stable id: '<document>#<section-slug>-<n>'.")
+    text: str = Field(description="The passage as a reader sees it (plain text).")
+    score: float = Field(0.0, description="Retrieval score (higher is better; fused rank score).")
+    title: str = Field(description="Title of the document the passage comes from.")
+    section: str = Field("", description="Section path inside the document, ' > '-separated.")
+    source: str = Field(description="File the passage comes from, relative to its corpus folder.")
+    kind: str = Field("paragraph", description="paragraph | list | table_row | front_matter")
+    similarity: float | None = Field(None, description="Cosine similarity to the question (dense).")
+    refs: list[str] = Field(default_factory=list, description="Reference files the passage links to.")
+    url: str | None = None
+
+
+class Timings(BaseModel):
+    retrieve_ms: float = 0.0
+    answer_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(BaseModel):
+    """A short answer whose [n] markers point at ``citations[n-1]``."""
+
+    question: str
+    text: str
+    citations: list[Passage] = Field(default_factory=list)
+    abstained: bool = False
+    status: Literal["answered", "partial", "abstained"] = "answered"
+    passages: list[Passage] = Field(default_factory=list, description="Everything retrieved.")
+    standalone_question: str | None = Field(None, description="The question as searched (follow-ups).")
+    closest_topics: list[str] = Field(default_factory=list, description="Set when abstaining.")
+    notes: list[str] = Field(default_factory=list)
+    backend: str = "extractive"
+    model: str | None = None
+    timings: Timings = Field(default_factory=Timings)
