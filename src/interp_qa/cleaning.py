@@ -382,7 +382,8 @@ class PageCleaner:
         listed = {self._ref_for_summary(s).slug for s, _ in self.full_summaries}
         inline = [r for r in self.refs.values() if r.slug not in listed]
         if inline:
-            out += ["", "Also cited in the text: " + ", ".join(f"[{r.title}](references/{r.slug}.md)" for r in inline) + "."]
+            links = ", ".join(f"[{r.title}](references/{r.slug}.md)" for r in inline)
+            out += ["", f"Also cited in the text: {links}."]
         return out + [""]
 
     def _from_header(self, ref: Reference, rest: str) -> None:

@@ -53,15 +53,23 @@ class PassageRecord:
     kind: str
     refs: list[str] = field(default_factory=list)
     url: str | None = None
+    has_front_matter: bool = False
 
     @property
     def content_hash(self) -> str:
-        return sha1(f"{self.title}\n{self.section}\n{self.text}")
+        return sha1(self.embed_text())
 
     def embed_text(self) -> str:
-        """What the embedding model and BM25 see: the text in its document context."""
-        head = self.title if not self.section else f"{self.title} — {self.section}"
-        return f"{head}\n{self.text}"
+        """What the embedding model and BM25 see: the text in its document context.
+
+        The section path always; the document title only for documents with front matter
+        (a reference's title says what it is about, the survey's title says the same thing
+        for every passage and only blurs them: measured, dense hit@1 0.43 -> 0.51).
+        """
+        parts = [self.title] if (self.has_front_matter or not self.section) else []
+        if self.section:
+            parts.append(self.section)
+        return f"{' — '.join(parts)}\n{self.text}"
 
 
 def sha1(text: str) -> str:
@@ -206,7 +214,7 @@ def split_passages(doc: Document) -> list[PassageRecord]:
             counters[key] = counters.get(key, 0) + 1
             pid = f"{doc.doc_id}#{key}-{counters[key]}"
             out.append(
-                PassageRecord(pid, piece, doc.title, sec, doc.source, doc.doc_id, kind, refs, url)
+                PassageRecord(pid, piece, doc.title, sec, doc.source, doc.doc_id, kind, refs, url, bool(doc.meta))
             )
 
     if doc.meta:

@@ -268,7 +268,8 @@ def answer_metrics(answers: list[tuple[EvalQuestion, Answer, float]]) -> dict:
 
 # ----- reporting ---------------------------------------------------------------------
 def format_table(results: dict) -> str:
-    head = f"{'config':<15}{'hit@1':>7}{'hit@3':>7}{'hit@5':>7}{'MRR':>7}{'nDCG@5':>8}{'chars':>7}{'p50 ms':>8}{'p95 ms':>8}"
+    head = (f"{'config':<15}{'hit@1':>7}{'hit@3':>7}{'hit@5':>7}{'MRR':>7}{'nDCG@5':>8}{'chars':>7}"
+            f"{'p50 ms':>8}{'p95 ms':>8}")
     lines = ["Retrieval (answerable questions)", head, "-" * len(head)]
     for c, m in results["retrieval"].items():
         lines.append(f"{c:<15}{m['hit@1']:>7.3f}{m['hit@3']:>7.3f}{m['hit@5']:>7.3f}{m['mrr']:>7.3f}"
@@ -284,7 +285,8 @@ def format_table(results: dict) -> str:
 
 
 def _answer_head() -> str:
-    return f"{'category':<19}{'n':>4}{'facts':>7}{'cite':>7}{'prec':>7}{'abst':>7}{'false':>7}{'chars':>7}{'p50':>7}{'p95':>7}"
+    return (f"{'category':<19}{'n':>4}{'facts':>7}{'cite':>7}{'prec':>7}{'abst':>7}{'false':>7}{'chars':>7}"
+            f"{'p50':>7}{'p95':>7}")
 
 
 def _fmt(x: float | None, w: int = 7) -> str:

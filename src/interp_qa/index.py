@@ -7,6 +7,7 @@ that moved (same content, new id) reuses its stored embedding.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,11 @@ def to_node(p: PassageRecord, root: str) -> TextNode:
             "refs": ",".join(p.refs),
             "url": p.url or "",
             "content_hash": p.content_hash,
+            "embed_text": p.embed_text(),
         },
+        # The stored metadata is for the app, not for the embedding or an LLM prompt.
+        excluded_embed_metadata_keys=["embed_text"],
+        excluded_llm_metadata_keys=["embed_text", "content_hash", "root", "doc_id"],
     )
 
 
@@ -144,10 +149,8 @@ def ingest(
 
     client = open_client(settings, create=True)
     if rebuild:
-        try:
+        with contextlib.suppress(Exception):  # nothing to delete
             client.delete_collection(settings.collection)
-        except Exception:
-            pass  # nothing to delete
     collection = get_collection(client, settings.collection, create=True)
     existing = collection.get(include=["metadatas"])
     stored = {i: m for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
@@ -207,6 +210,11 @@ def ingest(
             node.embedding = vectors[p.id]
             nodes.append(node)
         store = ChromaVectorStore(chroma_collection=collection)
+        # ChromaVectorStore.add() is Chroma's add(), which skips ids that exist: drop the old
+        # version of each updated passage first.
+        updated_ids = [p.id for p in todo if p.id in stored]
+        if updated_ids:
+            collection.delete(ids=updated_ids)
         for k in range(0, len(nodes), 1000):
             store.add(nodes[k : k + 1000])
     if stale:

@@ -59,8 +59,7 @@ class Retriever:
         for pid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
             p = passage_from_meta(pid, text or "", meta or {})
             self.passages[pid] = p
-            head = p.title if not p.section else f"{p.title} — {p.section}"
-            bm25_nodes.append(TextNode(id_=pid, text=f"{head}\n{p.text}"))
+            bm25_nodes.append(TextNode(id_=pid, text=str((meta or {}).get("embed_text") or p.text)))
         self.candidates = min(max(20, settings.top_k * 4), len(self.passages))
         store = ChromaVectorStore(chroma_collection=self.collection)
         index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
@@ -93,10 +92,11 @@ class Retriever:
 
         top_k = top_k or self.settings.top_k
         mode = mode or self.settings.retrieval_mode
-        bundle = QueryBundle(query_str=query)
+        # Embed the question once: the dense retriever reuses it, and so does the similarity
+        # of BM25-only hits (the answerer's abstention needs every passage's similarity).
+        bundle = QueryBundle(query_str=query, embedding=self.embed.get_query_embedding(query))
         dense_hits: list[NodeWithScore] = []
         if mode in ("dense", "hybrid"):
-            bundle.embedding = self.embed.get_query_embedding(query)
             dense_hits = self.dense.retrieve(bundle)
         bm25_hits = self.bm25.retrieve(bundle) if mode in ("bm25", "hybrid") else []
         similarity = {h.node.node_id: cosine_from_chroma(h.score) for h in dense_hits}
@@ -109,24 +109,26 @@ class Retriever:
                 [[h.node.node_id for h in dense_hits], [h.node.node_id for h in bm25_hits if (h.score or 0) > 0]],
                 [self.settings.dense_weight, 1.0],
             )
+        top = ranked[:top_k]
+        missing = [pid for pid, _ in top if pid not in similarity]
+        similarity |= self.similarity(bundle.embedding, missing)
         out = []
-        for pid, score in ranked[:top_k]:
+        for pid, score in top:
             p = self.passages[pid].model_copy()
             p.score = round(float(score), 6)
             p.similarity = similarity.get(pid)
             out.append(p)
         return out
 
-    def similarity(self, query: str, passage_ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of ``query`` to given passages (for passages BM25 alone found)."""
+    def similarity(self, query_embedding: list[float], passage_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of a (normalised) query embedding to stored passages."""
         if not passage_ids:
             return {}
-        q = self.embed.get_query_embedding(query)
+        import numpy as np
+
         got = self.collection.get(ids=passage_ids, include=["embeddings"])
-        return {
-            pid: float(sum(a * b for a, b in zip(q, emb, strict=False)))
-            for pid, emb in zip(got["ids"], got["embeddings"], strict=False)
-        }
+        q = np.asarray(query_embedding)
+        return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
 
 
 def rrf(rankings: list[list[str]], weights: list[float]) -> list[tuple[str, float]]:

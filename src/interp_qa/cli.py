@@ -1,0 +1,156 @@
+"""Command line: ``interp-qa ingest | ask | serve | eval | build-corpus``.
+
+Only argparse is imported at start, so ``interp-qa --help`` answers at once; each
+command imports the heavy libraries it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="interp-qa",
+        description="Cited answers about the survey 'Is Interpretability Sufficient for Safety?'. "
+        "Settings come from INTERP_QA_* environment variables (e.g. INTERP_QA_DATA_DIR).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="build or update the index from corpus files")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the bundled corpus)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it from scratch")
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default 5)")
+    p.add_argument("--mode", choices=["hybrid+rerank", "hybrid", "dense", "bm25"], default=None)
+    p.add_argument("--history", action="append", default=[], help="an earlier question (repeatable)")
+
+    p = sub.add_parser("retrieve", help="show the passages retrieved for a question")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid+rerank", "hybrid", "dense", "bm25"], default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="start the web UI")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1 or GRADIO_SERVER_NAME)")
+    p.add_argument("--port", type=int, default=None, help="port (default 7860 or GRADIO_SERVER_PORT)")
+    p.add_argument("--insecure", action="store_true", help="allow a non-loopback address without INTERP_QA_AUTH")
+
+    p = sub.add_parser("eval", help="score retrieval configurations and answers")
+    p.add_argument("--questions", type=Path, default=None, help="JSONL question set (default eval/questions.jsonl)")
+    p.add_argument("--configs", nargs="+", default=None,
+                   help="retrieval configs: bm25 dense hybrid hybrid+rerank naive (default: all)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default eval/results)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    for name in ("hit1", "mrr", "fact-accuracy"):
+        p.add_argument(f"--min-{name}", type=float, default=None, help=f"exit 1 if {name} is below this")
+
+    p = sub.add_parser("build-corpus", help="rebuild corpus/*.md from corpus/raw (deterministic)")
+    p.add_argument("--check", action="store_true", help="report stale files, write nothing (exit 1 if any)")
+    p.add_argument("--corpus", type=Path, default=None)
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        from .index import IndexMissingError, IndexUnreadableError
+
+        if isinstance(e, IndexMissingError | IndexUnreadableError):
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _assistant():
+    from .assistant import Assistant
+
+    return Assistant()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    report = _assistant().ingest(args.paths or None, rebuild=args.rebuild, progress=sys.stderr.isatty())
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    answer = _assistant().ask(args.question, history=args.history or None, top_k=args.top_k, mode=args.mode)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print()
+        for n, c in enumerate(answer.citations, 1):
+            where = f"{c.title} — {c.section}" if c.section else c.title
+            print(f"[{n}] {where} ({c.source}, {c.id})")
+    return 0
+
+
+def cmd_retrieve(args: argparse.Namespace) -> int:
+    passages = _assistant().retrieve(args.question, top_k=args.top_k, mode=args.mode)
+    if args.json:
+        print(json.dumps([p.model_dump() for p in passages], indent=2, ensure_ascii=False))
+        return 0
+    for n, p in enumerate(passages, 1):
+        print(f"{n}. [{p.score:.4f}] {p.id}\n   {p.text[:200].replace(chr(10), ' | ')}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import launch
+
+    launch(host=args.host, port=args.port, insecure=args.insecure)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import DEFAULT_QUESTIONS, evaluate, format_table, load_questions, write_outputs
+    from .settings import PROJECT_ROOT
+
+    questions = load_questions(args.questions or DEFAULT_QUESTIONS)
+    if args.limit:
+        questions = questions[: args.limit]
+    results = evaluate(_assistant(), questions, args.configs, progress=sys.stderr.isatty())
+    print(format_table(results))
+    paths = write_outputs(results, args.out or PROJECT_ROOT / "eval" / "results")
+    print(f"\nWrote {paths['json']}, {paths['report']}, {paths['chart']}")
+    best = max(results["retrieval"].values(), key=lambda m: m["mrr"])
+    gates = [("hit1", best["hit@1"]), ("mrr", best["mrr"]), ("fact_accuracy", results["answers"]["fact_accuracy"])]
+    failed = [f"{n} {v:.3f} < {getattr(args, 'min_' + n)}" for n, v in gates
+              if getattr(args, "min_" + n) is not None and v is not None and v < getattr(args, "min_" + n)]
+    if failed:
+        print("Below the gate: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_build_corpus(args: argparse.Namespace) -> int:
+    from .cleaning import build_corpus
+    from .settings import DEFAULT_CORPUS
+
+    changed = build_corpus(args.corpus or DEFAULT_CORPUS, check=args.check)
+    if args.check:
+        for p in changed:
+            print(f"stale: {p}")
+        return 1 if changed else 0
+    print(f"wrote {len(changed)} file(s)" if changed else "corpus is up to date")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest, "ask": cmd_ask, "retrieve": cmd_retrieve, "serve": cmd_serve,
+    "eval": cmd_eval, "build-corpus": cmd_build_corpus,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""The command line, run as a user runs it (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from interp_qa import Answer
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "interp_qa.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_help_imports_no_heavy_library():
+    code = ("import sys; from interp_qa import cli\n"
+            "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('torch', 'chromadb', 'gradio', 'llama_index.core', 'sentence_transformers')"
+            " if m in sys.modules]\nprint(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_ask_json(settings, assistant):
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    proc = run("ask", "How many features did OpenAI extract from GPT-4?", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    answer = Answer.model_validate_json(proc.stdout)
+    assert answer.citations and ("16M" in answer.text or "16 million" in answer.text)
+
+
+def test_empty_question_is_a_clear_error(settings, assistant):
+    proc = run("ask", "  ", env={"INTERP_QA_DATA_DIR": str(settings.data_dir)})
+    assert proc.returncode == 2 and "error: The question is empty" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_ingest_of_an_unchanged_corpus_embeds_nothing(settings, assistant):
+    proc = run("ingest", env={"INTERP_QA_DATA_DIR": str(settings.data_dir)})
+    assert proc.returncode == 0, proc.stderr
+    assert "0 added, 0 updated, 0 removed" in proc.stdout and "embedded 0" in proc.stdout
+
+
+def test_build_corpus_check_passes_on_the_committed_corpus():
+    proc = run("build-corpus", "--check")
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_eval_on_a_subset(settings, assistant, tmp_path):
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    proc = run("eval", "--limit", "12", "--configs", "bm25", "hybrid+rerank", "naive", "--out", str(tmp_path), env=env)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((tmp_path / "latest.json").read_text())
+    for config in ("bm25", "hybrid+rerank", "naive"):
+        assert {"hit@1", "hit@5", "mrr", "ndcg@5", "p50_ms"} <= set(results["retrieval"][config])
+    assert {"fact_accuracy", "citation_support", "abstention_accuracy", "false_abstention", "p50_ms"} <= set(
+        results["answers"])
+    assert (tmp_path / "report.md").read_text().startswith("# interp-qa evaluation")
+    assert (tmp_path / "retrieval.png").stat().st_size > 1000
+    assert "hybrid+rerank" in proc.stdout

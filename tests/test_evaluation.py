@@ -1,0 +1,61 @@
+"""Evaluation metrics on hand-computed cases, and the question-set format."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from interp_qa.evaluation import (
+    DEFAULT_QUESTIONS,
+    contains_any,
+    fact_ok,
+    hit_at,
+    load_questions,
+    mrr,
+    ndcg_at,
+    percentile,
+)
+
+
+def test_hit_and_mrr():
+    rel = [False, True, False, True, False]
+    assert hit_at(rel, 1) == 0.0 and hit_at(rel, 2) == 1.0 and hit_at(rel, 5) == 1.0
+    assert mrr(rel) == 0.5
+    assert mrr([False] * 5) == 0.0 and hit_at([False] * 5, 5) == 0.0
+
+
+def test_ndcg():
+    assert ndcg_at([True, False, False, False, False]) == 1.0
+    # one relevant at rank 2: (1/log2 3) / (1/log2 2)
+    assert ndcg_at([False, True, False, False, False]) == pytest.approx(1 / math.log2(3))
+    # relevant at 1 and 3; ideal has them at 1 and 2
+    assert ndcg_at([True, False, True]) == pytest.approx((1 + 1 / 2) / (1 + 1 / math.log2(3)))
+    assert ndcg_at([False, False]) == 0.0
+
+
+def test_percentile():
+    assert percentile([1, 2, 3, 4], 50) == 2.5 and percentile([5], 95) == 5 and percentile([], 50) == 0
+
+
+def test_fact_matching_ignores_case_space_and_approx_sign():
+    assert contains_any("It had ≈1.7T  parameters", ["1.7t parameters"])
+    assert fact_ok("34M features and 70% interpretable", [["34 million", "34M"], ["70%"]])
+    assert not fact_ok("34M features", [["34M"], ["70%"]])
+
+
+def test_the_shipped_question_set_is_valid_and_covers_every_category():
+    qs = load_questions(DEFAULT_QUESTIONS)
+    assert len(qs) >= 100
+    cats = {q.category for q in qs}
+    assert {"number", "entity", "list", "comparison", "reference", "paraphrase", "multi_turn",
+            "unanswerable_near", "unanswerable_far"} <= cats
+    assert sum(not q.answerable for q in qs) >= 20
+
+
+def test_a_bad_line_is_named(tmp_path: Path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "question": "ok?", "evidence": ["x"]}\n{"id": "b", "question": "no evidence?"}\n')
+    with pytest.raises(ValueError, match=r"q.jsonl:2: .*evidence"):
+        load_questions(path)
