@@ -34,6 +34,8 @@ NUMBER_RE = re.compile(
     r"(?<![\w#])[≈~]?\d+(?:[.,]\d+)*"
     r"(?:\s?(?:%|x\b|[KMBT]\b\+?|million|billion|trillion)|[KMBT]\+?)?"
 )
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 FOLLOW_UP_RE = re.compile(
     r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
@@ -70,6 +72,8 @@ class Question:
     key_terms: list[str]  # names/identifiers the corpus must mention for an answer to exist
     qtype: str  # count | when | who | list | other
     search_text: str
+    context_terms: list[str] = field(default_factory=list)  # a follow-up's carried-over names
+    best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
 
 
 class ExtractiveAnswerer:
@@ -98,7 +102,8 @@ class ExtractiveAnswerer:
         if follow and qtype == "other":
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
-        return Question(question, terms, self.key_terms(question), qtype, search)
+        carried = self.key_terms(prev[0]) if follow else []
+        return Question(question, terms, self.key_terms(question), qtype, search, carried)
 
     def content_stems(self, text: str) -> list[str]:
         words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
@@ -110,8 +115,10 @@ class ExtractiveAnswerer:
         for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
             word = m.group(0).rstrip(".'").replace("'s", "")
             first = word.split()[0]
-            if " " in word and not (first[:1].isupper() or first[:1].isdigit()):
-                word = first = word.split()[-1]  # "the 2020": the number alone
+            if " " in word and (first.lower() in MONTHS or not (first[:1].isupper() or first[:1].isdigit())):
+                if first.lower() in MONTHS:
+                    out.append(first)
+                word = first = word.split()[-1]  # "the 2020", "January 2024": the number on its own
             has_digit = any(c.isdigit() for c in word)
             is_cap = first[:1].isupper() and first.lower() not in GENERIC_CAPS
             is_acronym = sum(c.isupper() for c in first) >= 2
@@ -135,26 +142,43 @@ class ExtractiveAnswerer:
                 missing.append(term)
         return missing
 
+    def coverage(self, q: Question, chosen: list[Unit]) -> float:
+        """Share of the question's weight (idf; words the corpus lacks weigh most) the answer covers."""
+        context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
+        have = set(self.r.stem_all(tokens(context)))
+        current = {s: w for s, w in q.terms.items() if w >= 1.0}
+        total = sum(self.r.idf(s) for s in current)
+        return sum(self.r.idf(s) for s in current if s in have) / total if total else 1.0
+
     def absent_key_terms(self, q: Question, chosen: list[Unit]) -> list[str]:
         """Key terms of the question that none of the chosen units' passages mention."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
         have = set(tokens(context)) | set(self.r.stem_all(tokens(context)))
         out = []
         for term in q.key_terms:
-            words = [w for w in tokens(term) if w not in STOPWORDS]
+            words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
+            words = [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
             if words and not any(w in have or self.r.stem_all([w])[0] in have for w in words):
                 out.append(term)
         return out
 
     def _known_variant(self, word: str) -> bool:
-        stem = self.r.stem_all([word])[0]
-        return stem in self.r.doc_freq
+        """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem)."""
+        if self.r.stem_all([word])[0] in self.r.doc_freq:
+            return True
+        if word in MONTHS and word[:3] in self.r.vocab:
+            return True
+        # "RLHF-tuned", "SAE-reconstructed": a compound is known when the thing it names is.
+        head = word.split("-")[0]
+        return "-" in word and (head in self.r.vocab or self.r.stem_all([head])[0] in self.r.doc_freq)
 
     # ----- answering ---------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage], q: Question | None = None) -> Answer:
         q = q or self.analyse(question)
         unknown = self.unknown_terms(q)
         best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
+        if q.best_similarity is not None:
+            best_sim = max(best_sim, q.best_similarity)
         if not passages or unknown or best_sim < self.min_similarity:
             if unknown:
                 why = "The corpus never mentions " + ", ".join(f"“{t}”" for t in unknown) + "."
@@ -167,6 +191,8 @@ class ExtractiveAnswerer:
         if not units or units[0].score <= 0:
             return self.abstain(question, passages, "No passage contains the words of the question.", q)
         chosen = self.choose(q, units)
+        if best_sim < 0.3 and self.coverage(q, chosen) < 0.2:
+            return self.abstain(question, passages, "No passage is about what the question asks.", q)
         absent = self.absent_key_terms(q, chosen)
         if absent:
             # The corpus knows each name, but not together: "How many people work at DeepMind?"
@@ -236,7 +262,10 @@ class ExtractiveAnswerer:
                 total = sum(w * self.r.idf(s) for s, w in q.terms.items()) or 1.0
                 u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, u.text)
                 if u.kind == "meta":
-                    u.score += meta_bonus(q, u.text)
+                    u.score += meta_bonus(q, u.text, set(self.r.stem_all(tokens(u.text.split(":", 1)[0]))))
+                if q.qtype == "list" and p.kind == "list":
+                    u.score += 0.2
+                u.score -= version_mismatch(q, f"{p.title}\n{u.text}")  # the title says what it is about
                 units.append(u)
         units.sort(key=lambda u: -u.score)
         return units
@@ -247,7 +276,17 @@ class ExtractiveAnswerer:
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
             return chosen
         covered = set(best.covered)
+        # A comparison names two things: add the best unit for a named thing still missing.
+        for term in q.key_terms:
+            stems = set(self.content_stems(term))
+            if stems and not stems & covered:
+                extra = next((u for u in units[1:12] if stems & u.own and u.score >= 0.5 * best.score), None)
+                if extra and extra not in chosen and len(chosen) < 3:
+                    chosen.append(extra)
+                    covered |= extra.covered
         for u in units[1:4]:
+            if len(chosen) >= 2:
+                break
             new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
             if u.score >= 0.75 * best.score and new and u.text not in {c.text for c in chosen}:
                 chosen.append(u)
@@ -331,12 +370,23 @@ def is_follow_up(q: str) -> bool:
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
 
 
-def meta_bonus(q: Question, line: str) -> float:
-    """Front-matter lines answer "when"/"who" questions; otherwise they are a last resort."""
+def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
+    """Front-matter lines answer questions about their field ("how many citations", "who wrote")."""
     header = line.split(":", 1)[0]
-    if header in META_FOR.get(q.qtype, ()):
+    if header in META_FOR.get(q.qtype, ()) or stems & set(q.terms):
         return 0.6
     return -0.2
+
+
+def version_mismatch(q: Question, text: str) -> float:
+    """'What is Gemma Scope?' should not be answered about Gemma Scope 2."""
+    for term in q.key_terms + q.context_terms:
+        if any(c.isdigit() for c in term) or len(term) < 3:
+            continue
+        for m in re.finditer(re.escape(term) + r"\s+(\d+)\b", text):
+            if m.group(1) not in q.text:
+                return 0.3
+    return 0.0
 
 
 def type_bonus(q: Question, text: str) -> float:
@@ -349,8 +399,10 @@ def type_bonus(q: Question, text: str) -> float:
                                                                r"August|September|October|November|"
                                                                r"December|Jan|Jun|Jul)\b", text)):
         return 0.25
-    if qtype == "who" and re.search(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\b", text[1:]):
-        return 0.1
+    if qtype == "who":
+        asked = set(tokens(q.text))
+        names = [w for w in re.findall(r"\b[A-Z][\w&.-]+", text[1:]) if w.lower() not in asked]
+        return 0.2 if names else 0.0
     return 0.0
 
 

@@ -92,6 +92,9 @@ class Assistant:
             return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]
         candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"))  # type: ignore[arg-type]
         q = analysis or self.answerer.analyse(question)
+        sims = [p.similarity for p in candidates if p.similarity is not None]
+        if sims:  # the abstention check looks at every candidate, not only the re-ranked top
+            q.best_similarity = max(q.best_similarity or -1.0, *sims)
         return self.answerer.rerank(q, candidates)[:top_k]
 
     def ask(self, question: str, *, history: list[str] | None = None, top_k: int | None = None,
