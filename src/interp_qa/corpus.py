@@ -242,13 +242,19 @@ def split_passages(doc: Document) -> list[PassageRecord]:
             else:
                 heads = [h for h in heads if h[0] < level] + [(level, text)]
         elif tok.type == "paragraph_open":
-            if pending_lead:
-                add(pending_lead[0], "paragraph", pending_lead[1])
-                pending_lead = None
             text = plain(src)
             refs = _refs(src, doc.doc_id)
-            if text.endswith(":") and close + 1 < len(tokens) and tokens[close + 1].type.endswith("list_open"):
+            if pending_lead and text.endswith(":"):
+                # "…could design interpretable AI:" then "Approaches:" then the list: one lead.
+                text, refs = f"{pending_lead[0]} {text}", pending_lead[1] + refs
+            elif pending_lead:
+                add(pending_lead[0], "paragraph", pending_lead[1])
+            pending_lead = None
+            nxt = tokens[close + 1] if close + 1 < len(tokens) else None
+            if text.endswith(":") and nxt is not None and nxt.type.endswith("list_open"):
                 pending_lead = (text, refs)  # a lead-in line belongs with its list
+            elif text.endswith(":") and nxt is not None and nxt.type == "paragraph_open":
+                pending_lead = (text, refs)  # maybe the first of two lead lines
             else:
                 add(text, "paragraph", refs)
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
