@@ -195,7 +195,6 @@ class PageCleaner:
         lines = self._split_glued_headings(self.raw.splitlines())
         title = self.cur["title"]
         md: list[str] = [f"# {title}", ""]
-        section = title
         i = 0
         # The page repeats its title on the first two lines; keep it once.
         while i < len(lines) and lines[i].strip() == title:
@@ -208,7 +207,6 @@ class PageCleaner:
             if line in self.headings:
                 name = self.renames.get(line, line)
                 md += [f"{'#' * self.headings[line]} {name}", ""]
-                section = name
                 i += 1
                 if line == "References":
                     md += self._references_list()
@@ -222,14 +220,14 @@ class PageCleaner:
                 i = self._mermaid(lines, i, md)
                 continue
             if line.startswith("|"):
-                i = self._table(lines, i, md, section)
+                i = self._table(lines, i, md)
                 continue
-            i = self._block(lines, i, md, section)
+            i = self._block(lines, i, md)
         survey = "\n".join(md).rstrip() + "\n"
         self._attach_summaries()
         return CleanedCorpus(survey=survey, references={s: render_reference(r) for s, r in self.refs.items()})
 
-    def _block(self, lines: list[str], i: int, md: list[str], section: str) -> int:
+    def _block(self, lines: list[str], i: int, md: list[str]) -> int:
         """A paragraph, or a list (bulleted or numbered, with nested bullets)."""
         line = lines[i].rstrip()
         if line.startswith("- ") or re.match(r"^\d+\. ", line):
@@ -251,7 +249,7 @@ class PageCleaner:
         md += [cleaned, ""]
         return i + 1
 
-    def _table(self, lines: list[str], i: int, md: list[str], section: str) -> int:
+    def _table(self, lines: list[str], i: int, md: list[str]) -> int:
         header = split_row(lines[i])
         md.append("| " + " | ".join(header) + " |")
         md.append("|" + "---|" * len(header))

@@ -139,9 +139,7 @@ def read_document(path: Path, root: Path) -> Document:
         except UnicodeDecodeError as e:
             raise CorpusFileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}); re-save as UTF-8") from e
         text = text.replace("\r\n", "\n")
-        meta, text = _front_matter(path, text)
-        if path.suffix.lower() in {".txt", ".text"}:
-            text = _text_to_markdown(text)
+        meta, text = _front_matter(path, text)  # plain text reads as Markdown paragraphs
     if not text.strip():
         raise CorpusFileError(f"{path}: no text after front matter")
     title = str(meta.get("title") or _first_heading(text) or path.stem.replace("-", " ").replace("_", " "))
@@ -178,11 +176,6 @@ def _read_pdf(path: Path, raw: bytes) -> str:
     except (PdfReadError, ValueError, KeyError) as e:
         raise CorpusFileError(f"{path}: unreadable PDF ({e})") from e
     return "\n\n".join(f"## Page {i}\n\n{t}" for i, t in enumerate(pages, 1) if t)
-
-
-def _text_to_markdown(text: str) -> str:
-    """Plain text: blank-line separated paragraphs; keep lines as they are otherwise."""
-    return text
 
 
 def _first_heading(text: str) -> str | None:
