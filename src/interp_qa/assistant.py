@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .index import IndexMissingError, IngestReport, ingest
@@ -27,6 +29,7 @@ class Assistant:
         self.auto_ingest = auto_ingest
         self._retriever = None
         self._answerer = None
+        self._generator = None
         self._lock = threading.Lock()
 
     # ----- lifecycle ---------------------------------------------------------------
@@ -97,32 +100,73 @@ class Assistant:
             q.best_similarity = max(q.best_similarity or -1.0, *sims)
         return self.answerer.rerank(q, candidates)[:top_k]
 
+    @property
+    def generator(self):
+        """The model answerer for ``settings.llm`` (None for the extractive back end)."""
+        if self.settings.llm == "extractive":
+            return None
+        if self._generator is None:
+            from .generate import LLMAnswerer
+
+            self._generator = LLMAnswerer(self.settings)
+        return self._generator
+
     def ask(self, question: str, *, history: list[str] | None = None, top_k: int | None = None,
-            mode: str | None = None) -> Answer:
+            mode: str | None = None, backend: str | None = None) -> Answer:
         """A short answer with [n] citations, or an abstention saying what the corpus covers.
 
         Args:
             question: the question.
             history: earlier user questions in this conversation, oldest first (for follow-ups).
             top_k: how many passages to retrieve (default from settings).
-            mode: "hybrid" | "dense" | "bm25" (default from settings).
+            mode: "hybrid+rerank" | "hybrid" | "dense" | "bm25" (default from settings).
+            backend: "extractive" to skip the configured model for this question.
+        """
+        answer = None
+        for piece in self.ask_stream(question, history=history, top_k=top_k, mode=mode, backend=backend):
+            if isinstance(piece, Answer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, *, history: list[str] | None = None, top_k: int | None = None,
+                   mode: str | None = None, backend: str | None = None) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, but yields the answer's text as it is written, then the :class:`Answer`.
+
+        The streamed text is the model's raw output; the final ``Answer`` is the checked
+        version (markers repaired, unsupported sentences tagged) and is what to keep.
         """
         question = self.check_question(question)
         t0 = time.perf_counter()
         answerer = self.answerer
+        generator = None if backend == "extractive" else self.generator
         q = answerer.analyse(question, history)
+        condensed = None
+        if generator is not None and history and q.search_text != question:
+            condensed = generator.condense(question, history)
+            if condensed:
+                q.search_text = condensed
         passages = self._search(q.search_text, question, top_k, mode, q)
         if q.search_text != question:
             # A follow-up: also search the new question alone, so its own subject is found.
             own = self._search(question, question, top_k, mode, q)
             passages = interleave(own, passages)
         t1 = time.perf_counter()
-        answer = answerer.answer(question, passages, q)
+        extractive = answerer.answer(question, passages, q)
         t2 = time.perf_counter()
-        answer.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
-        answer.timings.answer_ms = round((t2 - t1) * 1000, 2)
-        answer.timings.total_ms = round((t2 - t0) * 1000, 2)
-        return answer
+        extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
+        extractive.timings.answer_ms = round((t2 - t1) * 1000, 2)
+        if condensed:
+            extractive.notes.append(f"Searched as: {condensed}")
+        if generator is None:
+            yield from re.findall(r"\S+\s*", extractive.text)
+            extractive.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
+            yield extractive
+            return
+        for piece in generator.stream(question, passages[: top_k or self.settings.top_k], extractive):
+            if isinstance(piece, Answer):
+                piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
+            yield piece
 
 
 def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:

@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Cited answers about the survey 'Is Interpretability Sufficient for Safety?'. "
         "Settings come from INTERP_QA_* environment variables (e.g. INTERP_QA_DATA_DIR).",
     )
+    parser.add_argument("--config", type=Path, default=None,
+                        help="TOML settings file (same keys as the INTERP_QA_* variables, lower case)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="build or update the index from corpus files")
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default 5)")
     p.add_argument("--mode", choices=["hybrid+rerank", "hybrid", "dense", "bm25"], default=None)
     p.add_argument("--history", action="append", default=[], help="an earlier question (repeatable)")
+    p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                   help="print the answer as it is written (default: when printing to a terminal)")
+    add_llm_options(p)
 
     p = sub.add_parser("retrieve", help="show the passages retrieved for a question")
     p.add_argument("question")
@@ -41,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1 or GRADIO_SERVER_NAME)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860 or GRADIO_SERVER_PORT)")
     p.add_argument("--insecure", action="store_true", help="allow a non-loopback address without INTERP_QA_AUTH")
+    add_llm_options(p)
+
+    p = sub.add_parser("doctor", help="check the index, the embedding model and the answer back end")
+    add_llm_options(p)
 
     p = sub.add_parser("eval", help="score retrieval configurations and answers")
     p.add_argument("--questions", type=Path, default=None, help="JSONL question set (default eval/questions.jsonl)")
@@ -48,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="retrieval configs: bm25 dense hybrid hybrid+rerank naive (default: all)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default eval/results)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    add_llm_options(p)
     for name in ("hit1", "mrr", "fact-accuracy"):
         p.add_argument(f"--min-{name}", type=float, default=None, help=f"exit 1 if {name} is below this")
 
@@ -56,24 +66,50 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, default=None)
 
     args = parser.parse_args(argv)
+    if args.config is not None:
+        import os
+
+        os.environ["INTERP_QA_CONFIG"] = str(args.config)
     try:
         return COMMANDS[args.command](args)
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except Exception as e:
+        from pydantic import ValidationError
+
         from .index import IndexMissingError, IndexUnreadableError
 
-        if isinstance(e, IndexMissingError | IndexUnreadableError):
+        if isinstance(e, IndexMissingError | IndexUnreadableError | ValidationError):
             print(f"error: {e}", file=sys.stderr)
             return 2
         raise
 
 
-def _assistant():
+LLM_OPTIONS = ("llm", "llm_base_url", "llm_model", "llm_api_key", "llm_model_path", "llm_timeout")
+
+
+def add_llm_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("answer model (default from settings: INTERP_QA_LLM...)")
+    g.add_argument("--llm", choices=["extractive", "openai", "llama-cpp"], default=None, help="answer back end")
+    g.add_argument("--llm-base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    g.add_argument("--llm-model", default=None, help="model name sent to the endpoint")
+    g.add_argument("--llm-api-key", default=None, help="API key (prefer INTERP_QA_LLM_API_KEY)")
+    g.add_argument("--llm-model-path", type=Path, default=None, help="GGUF file for --llm llama-cpp")
+    g.add_argument("--llm-timeout", type=float, default=None, help="seconds per model request")
+
+
+def _settings(args: argparse.Namespace | None = None):
+    from .settings import Settings
+
+    overrides = {k: getattr(args, k) for k in LLM_OPTIONS if getattr(args, k, None) is not None}
+    return Settings(**overrides)
+
+
+def _assistant(args: argparse.Namespace | None = None):
     from .assistant import Assistant
 
-    return Assistant()
+    return Assistant(_settings(args))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -83,11 +119,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = _assistant().ask(args.question, history=args.history or None, top_k=args.top_k, mode=args.mode)
+    from .types import Answer
+
+    stream = args.stream if args.stream is not None else (sys.stdout.isatty() and not args.json)
+    answer, streamed = None, ""
+    for piece in _assistant(args).ask_stream(args.question, history=args.history or None, top_k=args.top_k,
+                                             mode=args.mode):
+        if isinstance(piece, Answer):
+            answer = piece
+        elif stream:
+            streamed += piece
+            print(piece, end="", flush=True)
+    assert answer is not None
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
-    print(answer.text)
+    if stream:
+        print()
+        if streamed.strip() == answer.text.strip():
+            pass
+        else:  # the checked answer differs from what the model wrote: show the one to trust
+            print("\nChecked answer:")
+            print(answer.text)
+    else:
+        print(answer.text)
+    for note in answer.notes:
+        print(f"note: {note}", file=sys.stderr)
     if answer.citations:
         print()
         for n, c in enumerate(answer.citations, 1):
@@ -109,7 +166,7 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .ui import launch
 
-    launch(host=args.host, port=args.port, insecure=args.insecure)
+    launch(host=args.host, port=args.port, insecure=args.insecure, settings=_settings(args))
     return 0
 
 
@@ -120,7 +177,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.questions or DEFAULT_QUESTIONS)
     if args.limit:
         questions = questions[: args.limit]
-    results = evaluate(_assistant(), questions, args.configs, progress=sys.stderr.isatty())
+    results = evaluate(_assistant(args), questions, args.configs, progress=sys.stderr.isatty())
     print(format_table(results))
     paths = write_outputs(results, args.out or PROJECT_ROOT / "eval" / "results")
     print(f"\nWrote {paths['json']}, {paths['report']}, {paths['chart']}")
@@ -132,6 +189,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("Below the gate: " + "; ".join(failed), file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .models import doctor
+
+    checks = doctor(_settings(args))
+    for c in checks:
+        print(f"{'ok ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def cmd_build_corpus(args: argparse.Namespace) -> int:
@@ -149,7 +215,7 @@ def cmd_build_corpus(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest, "ask": cmd_ask, "retrieve": cmd_retrieve, "serve": cmd_serve,
-    "eval": cmd_eval, "build-corpus": cmd_build_corpus,
+    "eval": cmd_eval, "build-corpus": cmd_build_corpus, "doctor": cmd_doctor,
 }
 
 if __name__ == "__main__":

@@ -261,6 +261,9 @@ def answer_metrics(answers: list[tuple[EvalQuestion, Answer, float]]) -> dict:
         "abstention_accuracy": mean([float(a.abstained) for _, a in unans]),
         "false_abstention": mean([float(a.abstained) for _, a in ans]),
         "mean_answer_chars": mean([len(a.text) for q, a in answered]),
+        # With a model configured: how many answers it wrote (the rest fell back to extractive).
+        "model_written": mean([float(a.backend != "extractive") for q, a in answered]),
+        "fallbacks": sum(1 for _, a, _ in answers if a.fallback_from),
         "p50_ms": round(percentile(lat, 50), 2),
         "p95_ms": round(percentile(lat, 95), 2),
     }
@@ -278,6 +281,9 @@ def format_table(results: dict) -> str:
     lines += ["", "Answers", _answer_head(), _answer_row("all", a)]
     for cat, m in results["answers_by_category"].items():
         lines.append(_answer_row(cat, m))
+    if a.get("fallbacks") or (a.get("model_written") or 0) > 0:
+        lines += ["", f"Model-written answers: {a['model_written']:.1%} of answered questions; "
+                      f"{a['fallbacks']} fell back to the extractive answer."]
     lj = results["llm_judged"]
     if lj.get("faithfulness") is None:
         lines += ["", f"LLM-judged faithfulness/correctness: absent — {lj['why_absent']}"]

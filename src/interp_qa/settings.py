@@ -10,8 +10,14 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
@@ -20,6 +26,21 @@ DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "interp-qa"
+
+
+def config_files() -> list[Path]:
+    """Config files read, later ones winning: the user's, then ./interp-qa.toml, then $INTERP_QA_CONFIG.
+
+    A file named by INTERP_QA_CONFIG must exist (a typo should not silently mean defaults).
+    """
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    files = [p for p in (Path(base) / "interp-qa" / "config.toml", Path("interp-qa.toml")) if p.is_file()]
+    named = os.environ.get("INTERP_QA_CONFIG")
+    if named:
+        if not Path(named).is_file():
+            raise FileNotFoundError(f"INTERP_QA_CONFIG names {named}, which is not a file.")
+        files.append(Path(named))
+    return files
 
 
 def set_offline_switches() -> None:
@@ -63,7 +84,36 @@ class Settings(BaseSettings):
     # Abstention: below this cosine similarity of the best passage, the corpus is off-topic.
     # Calibrated on eval/questions.jsonl: far-off questions score 0.06-0.16, answerable ones >= 0.18.
     min_similarity: float = 0.17
+    # Answer back end: "extractive" needs no model; "openai" is any OpenAI-compatible server
+    # (vLLM, llama.cpp, Ollama /v1, OpenAI); "llama-cpp" runs a GGUF file in this process.
     llm: Literal["extractive", "openai", "llama-cpp"] = "extractive"
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(None, description="API key, if the endpoint wants one.")
+    llm_model_path: Path | None = Field(None, description="GGUF file for the llama-cpp back end.")
+    llm_api: Literal["chat", "completion"] = Field(
+        "chat", description="openai back end: chat completions, or plain completions for base models.")
+    llm_chat_format: str = Field(
+        "auto", description="llama-cpp prompt format: auto (the file's chat template, or plain text for a base "
+        "model without one) | plain | template | gemma | chatml | llama-2")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds per model request (and between streamed tokens).")
+    llm_max_tokens: int = Field(256, ge=16, le=4096)
+    llm_temperature: float = Field(0.0, ge=0, le=2)
+    llm_context_window: int = Field(4096, ge=512)
+    llm_threads: int | None = Field(None, description="CPU threads for llama-cpp (default: all cores).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence: code/CLI > environment > .env > config file (TOML) > defaults.
+        return (init_settings, env_settings, dotenv_settings,
+                TomlConfigSettingsSource(settings_cls, toml_file=config_files()))
 
     @field_validator("corpus_paths", mode="before")
     @classmethod

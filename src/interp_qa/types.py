@@ -25,6 +25,7 @@ class Passage(BaseModel):
 class Timings(BaseModel):
     retrieve_ms: float = 0.0
     answer_ms: float = 0.0
+    generate_ms: float = Field(0.0, description="Time spent in the language model (0 for extractive).")
     total_ms: float = 0.0
 
 
@@ -40,6 +41,8 @@ class Answer(BaseModel):
     standalone_question: str | None = Field(None, description="The question as searched (follow-ups).")
     closest_topics: list[str] = Field(default_factory=list, description="Set when abstaining.")
     notes: list[str] = Field(default_factory=list)
-    backend: str = "extractive"
+    backend: str = Field("extractive", description="What wrote the text: extractive | openai | llama-cpp.")
     model: str | None = None
+    fallback_from: str | None = Field(None, description="The model back end that failed, when this is a fallback.")
+    raw_generation: str | None = Field(None, description="The model's text before the grounding checks.")
     timings: Timings = Field(default_factory=Timings)

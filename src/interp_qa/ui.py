@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import gradio as gr
 
     from .assistant import Assistant
+    from .settings import Settings
     from .types import Answer
 
 EXAMPLES = [
@@ -117,7 +118,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def launch(host: str | None = None, port: int | None = None, *, insecure: bool = False,
-           assistant: Assistant | None = None, block: bool = True):
+           assistant: Assistant | None = None, settings: Settings | None = None, block: bool = True):
     """Start the UI on 127.0.0.1 (or GRADIO_SERVER_NAME); never a public share link."""
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
@@ -126,6 +127,10 @@ def launch(host: str | None = None, port: int | None = None, *, insecure: bool =
     if not _is_loopback(host) and not auth and not insecure:
         raise ValueError(f"Refusing to serve on {host} without a password: set INTERP_QA_AUTH=user:password "
                          "(or pass --insecure if the network is trusted).")
+    if assistant is None:
+        from .assistant import Assistant
+
+        assistant = Assistant(settings)
     app = build_app(assistant)
     print(f"interp-qa UI on http://{host}:{port}", flush=True)
     return app.launch(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=not block,
