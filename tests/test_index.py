@@ -59,3 +59,102 @@ def test_missing_index_says_how_to_build_it(tmp_path: Path):
     a = Assistant(_settings(tmp_path, tmp_path), auto_ingest=False)
     with pytest.raises(IndexMissingError, match="interp-qa ingest"):
         a.retrieve("anything")
+
+
+# ----- faults -------------------------------------------------------------------------------
+def test_a_second_writer_is_refused_at_once(tmp_path: Path):
+    import fcntl
+    import time
+
+    from interp_qa.index import IndexBusyError, writer_lock
+
+    s = _settings(tmp_path, tmp_path)
+    with writer_lock(s):
+        # flock locks belong to open files: another open of the lock file is a second writer.
+        with open(s.data_dir / "ingest.lock") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        t0 = time.monotonic()
+        with pytest.raises(IndexBusyError, match="being written by pid"):
+            ingest(s)
+        assert time.monotonic() - t0 < 5  # an error at once, not SQLite's minutes of waiting
+
+
+def _write_notes(corpus: Path, n: int) -> None:
+    """Distinct documents from the survey's own sentences, shuffled per file."""
+    import random
+
+    from interp_qa.settings import DEFAULT_CORPUS
+
+    sentences = [s for s in (DEFAULT_CORPUS / "survey.md").read_text().replace("\n", " ").split(". ") if len(s) > 40]
+    rng = random.Random(0)
+    for i in range(n):
+        paras = [". ".join(rng.sample(sentences, 3)) + f". (note {i}, part {j})" for j in range(4)]
+        (corpus / f"note-{i:04d}.md").write_text(f"# Note {i}\n\n" + "\n\n".join(paras) + "\n")
+
+
+def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "fact.md").write_text("# Facts\n\nThe Zorblax probe found 4242 features in the test model.\n")
+    s = _settings(tmp_path, corpus)
+    ingest(s)
+    _write_notes(corpus, 80)  # ~370 new passages: seconds of embedding to be killed in
+    env = {**os.environ, "INTERP_QA_DATA_DIR": str(s.data_dir), "INTERP_QA_CORPUS_PATHS": str(corpus),
+           "INTERP_QA_COLLECTION": s.collection}
+    proc = subprocess.Popen([sys.executable, "-m", "interp_qa.cli", "ingest"], env=env)
+    lock = s.data_dir / "ingest.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "pid" not in (lock.read_text() if lock.exists() else ""):
+        time.sleep(0.05)
+    time.sleep(4.0)  # into model loading / embedding
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL  # it was killed, not finished
+
+    a = Assistant(s, auto_ingest=False)
+    top = a.retrieve("How many features did the Zorblax probe find?", top_k=1)[0]
+    assert "4242 features" in top.text
+    assert len(a.retriever) == 1  # the previous index, whole and alone
+
+    report = ingest(s)  # the next ingest completes
+    assert report.total > 300 and report.errors == [] and report.documents == 81
+    assert len(Assistant(s, auto_ingest=False).retriever) == report.total
+
+
+def test_a_damaged_index_is_detected_and_rebuilt(tmp_path: Path):
+    from interp_qa.index import IndexUnreadableError
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# A\n\nAlpha paragraph.\n")
+    s = _settings(tmp_path, corpus)
+    ingest(s)
+    db = s.chroma_dir / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises((IndexUnreadableError, IndexMissingError), match="ingest"):
+        Assistant(s, auto_ingest=False).retrieve("alpha")
+    report = ingest(s, rebuild=True)
+    assert report.total == 1
+    assert "Alpha" in Assistant(s, auto_ingest=False).retrieve("alpha", top_k=1)[0].text
+
+
+def test_half_deleted_vectors_are_detected(tmp_path: Path):
+    from interp_qa.index import IndexUnreadableError
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# A\n\nAlpha paragraph.\n")
+    s = _settings(tmp_path, corpus)
+    ingest(s)
+    _write_notes(corpus, 5)
+    ingest(s)
+    (s.chroma_dir / "chroma.sqlite3").unlink()  # the vectors' files stay, their database is gone
+    assert any(p.is_dir() for p in s.chroma_dir.iterdir())
+    with pytest.raises(IndexUnreadableError, match="--rebuild"):
+        Assistant(s, auto_ingest=False).retrieve("alpha")
+    assert ingest(s, rebuild=True).total > 1

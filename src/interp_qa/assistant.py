@@ -90,6 +90,19 @@ class Assistant:
         mode = mode or self.settings.retrieval_mode
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}.")
+        try:
+            return self._search_once(query, question, top_k, mode, analysis)
+        except (ValueError, IndexMissingError):
+            raise
+        except Exception:
+            # Another process's ingest made a new generation live and dropped the one we
+            # had open: load the live one and search again.
+            with self._lock:
+                self._retriever = None
+                self._answerer = None
+            return self._search_once(query, question, top_k, mode, analysis)
+
+    def _search_once(self, query: str, question: str, top_k: int | None, mode: str, analysis=None) -> list[Passage]:
         top_k = top_k or self.settings.top_k
         if not mode.endswith("+rerank"):
             return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]

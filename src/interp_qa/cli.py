@@ -78,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         from pydantic import ValidationError
 
-        from .index import IndexMissingError, IndexUnreadableError
+        from .index import IndexBusyError, IndexMissingError, IndexUnreadableError
 
-        if isinstance(e, IndexMissingError | IndexUnreadableError | ValidationError):
+        if isinstance(e, IndexMissingError | IndexUnreadableError | IndexBusyError | ValidationError):
             print(f"error: {e}", file=sys.stderr)
             return 2
         raise

@@ -178,7 +178,11 @@ def evaluate(
     answerer = assistant.answerer  # loads model and index once
     answerable = [q for q in questions if q.answerable]
     searches = {q.id: answerer.analyse(q.question, q.history).search_text for q in questions}
-    results: dict = {"format_version": FORMAT_VERSION, "questions": len(questions), "retrieval": {}, "answers": {}}
+    import datetime
+
+    results: dict = {"format_version": FORMAT_VERSION, "questions": len(questions), "retrieval": {}, "answers": {},
+                     "created": datetime.datetime.now().isoformat(timespec="seconds"),
+                     "answer_backend": assistant.settings.llm}
     per_question: dict[str, dict] = {q.id: {"question": q.question, "category": q.category} for q in questions}
     bar = tqdm(total=len(configs) * len(answerable) + len(questions), desc="Evaluating", disable=not progress)
 

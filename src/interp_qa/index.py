@@ -31,6 +31,40 @@ class IndexUnreadableError(RuntimeError):
     """The data directory exists but Chroma cannot read it."""
 
 
+class IndexBusyError(RuntimeError):
+    """Another process is writing the index."""
+
+
+@contextlib.contextmanager
+def writer_lock(settings: Settings):
+    """One writer at a time: a second ingest fails at once instead of waiting on SQLite.
+
+    The lock is a file in the data directory (released by the OS if the holder dies).
+    """
+    import fcntl
+    import os
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "ingest.lock"
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise IndexBusyError(f"The index at {settings.data_dir} is being written by {holder}; wait for that "
+                                 "ingest to finish (one writer at a time).") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @dataclass
 class IngestReport:
     added: int = 0
@@ -79,7 +113,13 @@ def open_client(settings: Settings, *, create: bool) -> ClientAPI:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    if settings.chroma_url:
+        return open_http_client(settings)
     path = settings.chroma_dir
+    if not (path / "chroma.sqlite3").exists() and path.is_dir() and any(path.iterdir()):
+        # Vector segments without the database that names them: a half-deleted directory.
+        raise IndexUnreadableError(f"The index at {path} is incomplete (chroma.sqlite3 is missing). "
+                                   "Rebuild it with `interp-qa ingest --rebuild`.")
     if not create and not (path / "chroma.sqlite3").exists():
         raise IndexMissingError(
             f"No index at {path}. Build it with `interp-qa ingest` (or call interp_qa.Assistant(...).ingest())."
@@ -94,15 +134,71 @@ def open_client(settings: Settings, *, create: bool) -> ClientAPI:
         ) from e
 
 
-def get_collection(client: ClientAPI, name: str, *, create: bool) -> Collection:
+def open_http_client(settings: Settings) -> ClientAPI:
+    """A client of a Chroma server (``chroma run``), for several app instances sharing one index."""
+    from urllib.parse import urlparse
+
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    url = urlparse(settings.chroma_url or "")
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ValueError(f"INTERP_QA_CHROMA_URL must look like http://host:port, got {settings.chroma_url!r}.")
+    headers = {}
+    if settings.chroma_auth_token:
+        headers[settings.chroma_auth_header] = settings.chroma_auth_token.get_secret_value()
     try:
-        if create:
-            return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
-        return client.get_collection(name)
+        client = chromadb.HttpClient(
+            host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000), ssl=url.scheme == "https",
+            headers=headers, settings=ChromaSettings(anonymized_telemetry=False),
+        )
+        client.heartbeat()
     except Exception as e:
+        raise IndexUnreadableError(f"Cannot reach the Chroma server at {settings.chroma_url} ({type(e).__name__}: "
+                                   f"{e}). Is `chroma run` serving there?") from e
+    return client
+
+
+# Atomic ingest: passages live in a "generation" collection; a small pointer collection
+# names the live one. Ingest fills a new generation, then flips the pointer (one SQLite
+# transaction), so a reader never sees half an ingest and a killed ingest changes nothing.
+def pointer_name(name: str) -> str:
+    return f"{name}__live"
+
+
+def live_name(client: ClientAPI, name: str) -> str | None:
+    try:
+        meta = client.get_collection(pointer_name(name)).metadata or {}
+        return meta.get("live")
+    except Exception:  # no pointer yet: an index from before generations, or none at all
+        return name if name in {c.name if hasattr(c, "name") else c for c in client.list_collections()} else None
+
+
+def get_collection(client: ClientAPI, name: str, *, create: bool = False) -> Collection:
+    """The live collection of passages (``create``: an empty one if there is none)."""
+    live = live_name(client, name)
+    if live is None:
         if not create:
-            raise IndexMissingError(f"The index has no collection {name!r}. Build it with `interp-qa ingest`.") from e
-        raise
+            raise IndexMissingError(f"The index has no collection {name!r}. Build it with `interp-qa ingest`.")
+        return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+    try:
+        return client.get_collection(live)
+    except Exception as e:
+        raise IndexUnreadableError(f"The index names collection {live!r}, which cannot be opened ({e}). "
+                                   "Rebuild it with `interp-qa ingest --rebuild`.") from e
+
+
+def check_collection(collection: Collection) -> int:
+    """Read one stored vector back, so a damaged store fails at start, not on a question."""
+    try:
+        n = collection.count()
+        if n:
+            got = collection.get(limit=1, include=["embeddings"])
+            collection.query(query_embeddings=[list(got["embeddings"][0])], n_results=1)
+        return n
+    except Exception as e:
+        raise IndexUnreadableError(f"The index cannot be read ({type(e).__name__}: {e}). "
+                                   "Rebuild it with `interp-qa ingest --rebuild`.") from e
 
 
 def to_node(p: PassageRecord, root: str) -> TextNode:
@@ -136,7 +232,41 @@ def ingest(
     rebuild: bool = False,
     progress: bool = False,
 ) -> IngestReport:
-    """Bring the index up to date with the files under ``paths`` (default: the settings' corpus)."""
+    """Bring the index up to date with the files under ``paths`` (default: the settings' corpus).
+
+    Atomic: the new state is written to a new generation and made live in one step, so a
+    reader (or a crash) never sees half an ingest. ``rebuild`` re-embeds everything, and
+    also recovers a data directory Chroma can no longer read.
+    """
+    # The lock guards the embedded store; a Chroma server serialises writers itself.
+    lock = writer_lock(settings) if not settings.chroma_url else contextlib.nullcontext()
+    with lock:
+        return _ingest(settings, paths, rebuild=rebuild, progress=progress)
+
+
+def _open_for_ingest(settings: Settings, rebuild: bool) -> ClientAPI:
+    try:
+        client = open_client(settings, create=True)
+        if rebuild or settings.chroma_url:
+            return client
+        live = live_name(client, settings.collection)
+        if live:
+            check_collection(client.get_collection(live))
+        return client
+    except IndexUnreadableError:
+        if not rebuild or settings.chroma_url:
+            raise
+    # --rebuild on a store Chroma cannot read: start the directory afresh.
+    import shutil
+
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+    return open_client(settings, create=True)
+
+
+def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, progress: bool) -> IngestReport:
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     t0 = time.perf_counter()
@@ -147,23 +277,23 @@ def ingest(
     docs, passages, report.errors = loaded.documents, loaded.passages, loaded.errors
     report.documents = len(docs)
 
-    client = open_client(settings, create=True)
-    if rebuild:
-        with contextlib.suppress(Exception):  # nothing to delete
-            client.delete_collection(settings.collection)
-    collection = get_collection(client, settings.collection, create=True)
-    existing = collection.get(include=["metadatas"])
-    stored = {i: m for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
+    client = _open_for_ingest(settings, rebuild)
+    live = live_name(client, settings.collection)
+    old = client.get_collection(live) if live else None
+    stored: dict[str, dict] = {}
+    if old is not None and not rebuild:
+        existing = old.get(include=["metadatas"])
+        stored = {i: m for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
     by_hash = {m.get("content_hash"): i for i, m in stored.items()}
 
     root_of = {d.doc_id: d.root for d in docs}
     todo: list[PassageRecord] = []
     for p in passages:
-        old = stored.get(p.id)
-        if old is None:
+        prev = stored.get(p.id)
+        if prev is None:
             report.added += 1
             todo.append(p)
-        elif old.get("content_hash") != p.content_hash:
+        elif prev.get("content_hash") != p.content_hash:
             report.updated += 1
             todo.append(p)
         else:
@@ -174,26 +304,32 @@ def ingest(
     failed_sources = loaded.failed
     new_ids = {p.id for p in passages}
     loaded_docs = {d.doc_id for d in docs}
-    stale = []
+    stale = set()
     for pid, meta in stored.items():
         if pid in new_ids or meta.get("root") not in roots:
             continue
         abs_source = str(Path(meta.get("root", "")) / meta.get("source", ""))
         if meta.get("doc_id") in loaded_docs or abs_source not in failed_sources:
-            stale.append(pid)
+            stale.add(pid)
+    report.removed = len(stale)
 
-    if todo:
+    if not todo and not stale and live and not rebuild:
+        _drop_old_generations(client, settings.collection, keep=live)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    vectors: dict[str, list[float]] = {}
+    reuse = {p.id: by_hash[p.content_hash] for p in todo if p.content_hash in by_hash}
+    if reuse and old is not None:
+        got = old.get(ids=list(set(reuse.values())), include=["embeddings"])
+        emb_by_id = dict(zip(got["ids"], got["embeddings"], strict=False))
+        for pid, src in reuse.items():
+            if src in emb_by_id:
+                vectors[pid] = list(emb_by_id[src])
+    need = [p for p in todo if p.id not in vectors]
+    report.reused_embeddings = len(todo) - len(need)
+    if need:
         embed = load_embed_model(settings)
-        reuse = {p.id: by_hash[p.content_hash] for p in todo if p.content_hash in by_hash}
-        vectors: dict[str, list[float]] = {}
-        if reuse:
-            got = collection.get(ids=list(set(reuse.values())), include=["embeddings"])
-            emb_by_id = dict(zip(got["ids"], got["embeddings"], strict=False))
-            for pid, src in reuse.items():
-                if src in emb_by_id:
-                    vectors[pid] = list(emb_by_id[src])
-        need = [p for p in todo if p.id not in vectors]
-        report.reused_embeddings = len(todo) - len(need)
         batch = max(1, settings.embed_batch_size)
         bar = _progress(len(need), progress)
         for k in range(0, len(need), batch):
@@ -203,25 +339,41 @@ def ingest(
                 vectors[p.id] = e
             bar.update(len(chunk))
         bar.close()
-        report.embedded = len(need)
-        nodes = []
-        for p in todo:
-            node = to_node(p, root_of[p.doc_id])
-            node.embedding = vectors[p.id]
-            nodes.append(node)
-        store = ChromaVectorStore(chroma_collection=collection)
-        # ChromaVectorStore.add() is Chroma's add(), which skips ids that exist: drop the old
-        # version of each updated passage first.
-        updated_ids = [p.id for p in todo if p.id in stored]
-        if updated_ids:
-            collection.delete(ids=updated_ids)
-        for k in range(0, len(nodes), 1000):
-            store.add(nodes[k : k + 1000])
-    if stale:
-        collection.delete(ids=stale)
-        report.removed = len(stale)
+    report.embedded = len(need)
+
+    generation = f"{settings.collection}__g{time.time_ns()}"
+    new = client.create_collection(generation, metadata={"hnsw:space": "cosine"})
+    todo_ids = {p.id for p in todo}
+    keep = [pid for pid in stored if pid not in stale and pid not in todo_ids]
+    for k in range(0, len(keep), WRITE_BATCH):  # unchanged passages move with their vectors
+        got = old.get(ids=keep[k : k + WRITE_BATCH], include=["embeddings", "documents", "metadatas"])
+        new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+    nodes = []
+    for p in todo:
+        node = to_node(p, root_of[p.doc_id])
+        node.embedding = vectors[p.id]
+        nodes.append(node)
+    store = ChromaVectorStore(chroma_collection=new)
+    for k in range(0, len(nodes), WRITE_BATCH):
+        store.add(nodes[k : k + WRITE_BATCH])
+    # The switch: one metadata write names the new generation live.
+    pointer = client.get_or_create_collection(pointer_name(settings.collection))
+    pointer.modify(metadata={"live": generation})
+    _drop_old_generations(client, settings.collection, keep=generation)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+WRITE_BATCH = 1000
+
+
+def _drop_old_generations(client: ClientAPI, name: str, keep: str) -> None:
+    """Delete generations that are not live: the one just replaced, or a killed ingest's."""
+    for c in client.list_collections():
+        cname = getattr(c, "name", c)
+        if cname != keep and (cname == name or cname.startswith(f"{name}__g")):
+            with contextlib.suppress(Exception):
+                client.delete_collection(cname)
 
 
 def _progress(total: int, enabled: bool):

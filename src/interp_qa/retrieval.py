@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
-from .index import IndexMissingError, get_collection, load_embed_model, open_client
+from .index import IndexMissingError, check_collection, get_collection, load_embed_model, open_client
 from .settings import Settings
 from .types import Passage
 
@@ -51,6 +51,7 @@ class Retriever:
         LlamaSettings.embed_model = self.embed
         LlamaSettings.llm = MockLLM()
         self.collection = get_collection(open_client(settings, create=False), settings.collection, create=False)
+        check_collection(self.collection)  # a damaged store fails here, with how to rebuild it
         data = self.collection.get(include=["documents", "metadatas"])
         if not data["ids"]:
             raise IndexMissingError("The index is empty. Build it with `interp-qa ingest`.")

@@ -73,7 +73,12 @@ class Settings(BaseSettings):
         default_factory=lambda: [DEFAULT_CORPUS],
         description="Folders or files to ingest (Markdown, text, PDF).",
     )
-    collection: str = Field("interp_qa", min_length=3, description="Chroma collection name.")
+    collection: str = Field("interp_qa", min_length=3, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,200}[A-Za-z0-9]$",
+                            description="Chroma collection name.")
+    # Chroma server mode: several app instances share one `chroma run` server.
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded store.")
+    chroma_auth_token: SecretStr | None = Field(None, description="Token sent to the Chroma server, if it wants one.")
+    chroma_auth_header: str = Field("Authorization", description="Header carrying the token (e.g. X-Chroma-Token).")
     embed_model: str = Field("all-MiniLM-L6-v2", description="Sentence-transformers name or path.")
     embed_batch_size: int = 64
     top_k: int = Field(5, ge=1, le=50)

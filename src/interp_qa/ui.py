@@ -1,23 +1,30 @@
-"""The Gradio web UI: a chat whose answers carry [n] markers and a panel of cited passages.
+"""The Gradio web UI: streamed chat answers whose [n] markers open the cited passage.
 
-Also exposes ``/ask`` and ``/retrieve`` API endpoints (for ``gradio_client`` and scripts).
+Tabs: Ask (chat, sources panel, settings), Corpus (browse documents, sections, passages),
+Evaluation (the latest ``interp-qa eval`` report). Also exposes ``/ask`` and ``/retrieve``
+API endpoints for ``gradio_client`` and scripts.
+
+Everything that comes from a question or the corpus is HTML-escaped before it is shown.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import os
-from typing import TYPE_CHECKING
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .settings import set_offline_switches
+from .settings import PROJECT_ROOT, set_offline_switches
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from .assistant import Assistant
     from .settings import Settings
-    from .types import Answer
+    from .types import Answer, Passage
 
 EXAMPLES = [
     "How many features did Anthropic extract from Claude 3 Sonnet?",
@@ -26,67 +33,261 @@ EXAMPLES = [
     "What are the key limitations of RLHF?",
     "How many people worked on Anthropic's interpretability team in 2024?",
 ]
+EVAL_DIR = PROJECT_ROOT / "eval" / "results"
+EMPTY_SOURCES = '<p class="muted">Click a citation marker like [1] in an answer to open its passage here.</p>'
+
+CSS = """
+.cite { font-weight: 600; text-decoration: none; border-radius: 4px; padding: 0 2px; cursor: pointer;
+        color: var(--link-text-color); }
+.cite:hover, .cite:focus-visible { text-decoration: underline; outline: 2px solid var(--color-accent); }
+.src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
+.src.active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent); }
+.src:focus { outline: none; }
+.src mark { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 2px; }
+.src .where { font-weight: 600; }
+.src .meta, .muted { font-size: 0.85em; opacity: 0.8; }
+.src .body { white-space: pre-wrap; margin-top: 6px; }
+.group > summary { cursor: pointer; font-weight: 600; margin: 6px 0; }
+#status { font-size: 0.85em; }
+"""
+
+# One delegated listener: a click (or Enter) on [n] opens the passage in the sources panel.
+HEAD = """<script>
+(() => {
+  function openSource(id) {
+    const el = document.getElementById(id);
+    if (!el) return false;
+    document.querySelectorAll('.src.active').forEach(e => e.classList.remove('active'));
+    const group = el.closest('details');
+    if (group) group.open = true;
+    el.classList.add('active');
+    el.scrollIntoView({block: 'nearest'});
+    el.focus({preventScroll: true});
+    return true;
+  }
+  document.addEventListener('click', (ev) => {
+    const a = ev.target.closest ? ev.target.closest('a[href^="#src-"]') : null;
+    if (!a) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    openSource(a.getAttribute('href').slice(1));
+  }, true);
+  window.interpQaOpenSource = openSource;
+})();
+</script>"""
 
 
-def render_sources(answer: Answer) -> str:
-    """Cited passages as Markdown; passage text is escaped so HTML in the corpus stays text."""
+# ----- rendering ------------------------------------------------------------------------------
+MARK_RE = re.compile(r"\[(\d+)\]")
+
+
+def render_answer(answer: Answer, turn: int) -> str:
+    """The answer as chat HTML: escaped text, each [n] a link to passage n of this turn."""
+    text = html.escape(answer.text)
+
+    def link(m: re.Match) -> str:
+        n = int(m.group(1))
+        if not 1 <= n <= len(answer.citations):
+            return m.group(0)
+        title = html.escape(answer.citations[n - 1].title, quote=True)
+        return f'<a class="cite" href="#src-{turn}-{n}" title="Open source {n}: {title}">[{n}]</a>'
+
+    body = MARK_RE.sub(link, text)
+    if answer.abstained:  # say it plainly, first
+        lead = "The corpus does not say."
+        body = f"<strong>{lead}</strong> " + body.removeprefix(lead).lstrip()
+    notes = "".join(f"<br><small>ⓘ {html.escape(n)}</small>" for n in answer.notes)
+    return body + notes
+
+
+def highlight(text: str, claims: list[str]) -> str:
+    """The passage as HTML with the sentences or lines that state ``claims`` marked."""
+    from .grounding import content_words
+
+    pieces = re.split(r"((?<=[.!?])\s+|\n)", text)
+    marked: set[int] = set()
+    for claim in claims:
+        words = content_words(claim)
+        if not words:
+            continue
+        best, best_score = None, 0.0
+        for i, piece in enumerate(pieces):
+            score = len(words & content_words(piece)) / len(words)
+            if score > best_score:
+                best, best_score = i, score
+        if best is not None and best_score >= 0.3:
+            marked.add(best)
+    return "".join(f"<mark>{html.escape(p)}</mark>" if i in marked else html.escape(p)
+                   for i, p in enumerate(pieces))
+
+
+def claims_for(answer: Answer) -> dict[int, list[str]]:
+    """For each citation number, the answer text that cites it."""
+    out: dict[int, list[str]] = {}
+    pos = 0
+    for m in MARK_RE.finditer(answer.text):
+        out.setdefault(int(m.group(1)), []).append(answer.text[pos:m.start()])
+        if not answer.text[m.end():m.end() + 1].startswith("["):
+            pos = m.end()
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    return url if url and re.match(r"^https?://", url) else None
+
+
+def render_passage(p: Passage, anchor: str, label: str, claims: list[str], meta: Passage | None = None) -> str:
+    where = html.escape(f"{p.title} — {p.section}" if p.section else p.title)
+    url = safe_url(p.url or (meta.url if meta else None))
+    link = f' · <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">link ↗</a>' if url else ""
+    ref = ""
+    if meta is not None and meta.id != p.id:
+        ref = f'<div class="meta">{html.escape(meta.text).replace(chr(10), " · ")}</div>'
+    body = highlight(p.text, claims) if claims else html.escape(p.text)
+    return (f'<div class="src" id="{anchor}" tabindex="-1" role="region" aria-label="Source {html.escape(label)}">'
+            f'<div class="where">{html.escape(label)} {where}</div>'
+            f'<div class="meta">{html.escape(p.source)} · <code>{html.escape(p.id)}</code>{link}</div>{ref}'
+            f'<div class="body">{body}</div></div>')
+
+
+def render_sources(answer: Answer, turn: int = 1, meta: dict[str, Passage] | None = None) -> str:
+    """The cited passages of one answer, each with its supporting sentence marked."""
+    meta = meta or {}
     if answer.abstained:
-        topics = "\n".join(f"- {html.escape(t)}" for t in answer.closest_topics)
-        return f"**Not in the corpus.** Closest topics it covers:\n\n{topics}" if topics else "**Not in the corpus.**"
-    out = []
+        return '<p class="muted">The corpus does not say; see the closest topics below the chat.</p>'
+    claims = claims_for(answer)
+    blocks = [render_passage(p, f"src-{turn}-{n}", f"[{n}]", claims.get(n, []), meta.get(p.source))
+              for n, p in enumerate(answer.citations, 1)]
+    return "".join(blocks) or '<p class="muted">No sources.</p>'
+
+
+def render_group(answer: Answer, turn: int, meta: dict[str, Passage]) -> str:
+    return (f'<details class="group" open><summary>Sources for “{html.escape(answer.question)}”</summary>'
+            f"{render_sources(answer, turn, meta)}</details>")
+
+
+def as_markdown(answer: Answer) -> str:
+    """The answer with a numbered reference list, for pasting elsewhere."""
+    refs = []
     for n, p in enumerate(answer.citations, 1):
-        where = html.escape(f"{p.title} — {p.section}" if p.section else p.title)
-        body = html.escape(p.text).replace("\n", "  \n")
-        out.append(f"**[{n}] {where}**  \n<small>{html.escape(p.source)} · `{html.escape(p.id)}`</small>\n\n> {body}")
-    return "\n\n".join(out) or "_No sources._"
+        where = f"{p.title} — {p.section}" if p.section else p.title
+        refs.append(f"[{n}] {where} ({p.source}, `{p.id}`)" + (f" <{p.url}>" if safe_url(p.url) else ""))
+    return answer.text + ("\n\n" + "\n".join(refs) if refs else "")
 
 
+def suggestion(topic: str) -> str:
+    return f"What does the corpus say about {topic.split(' — ')[-1].split(' > ')[-1]}?"
+
+
+# ----- the app --------------------------------------------------------------------------------
 def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     set_offline_switches()
     import gradio as gr
 
-    from .assistant import Assistant
+    from .assistant import MODES, Assistant
+    from .models import describe
+    from .types import Answer
 
     assistant = assistant or Assistant()
-    n_passages = len(assistant.retriever)  # load model and index now, not on the first question
+    retriever = assistant.retriever  # load the model and index now, not on the first question
+    passages = retriever.passages
+    meta = {p.source: p for p in passages.values() if p.kind == "front_matter"}
+    docs = sorted({p.source: p.title for p in passages.values()}.items(), key=lambda kv: (kv[0] != "survey.md", kv[1]))
+    backends = ["extractive"] + ([assistant.settings.llm] if assistant.settings.llm != "extractive" else [])
+    status = (f"{len(passages)} passages from {len(docs)} documents · embeddings: "
+              f"{Path(assistant.settings.embed_model).name} · answers: {describe(assistant.settings)} · "
+              f"retrieval: {assistant.settings.retrieval_mode}")
 
-    def respond(message: str, chat: list[dict], asked: list[str]):
-        chat = list(chat or [])
-        asked = list(asked or [])
+    def respond(message: str, chat: list[dict], asked: list[str], groups: list[str], backend: str,
+                top_k: float, mode: str):
+        chat, asked, groups = list(chat or []), list(asked or []), list(groups or [])
+        nothing = gr.Dataset(samples=[], visible=False)
         try:
-            answer = assistant.ask(message, history=asked or None)
+            question = assistant.check_question(message)
         except ValueError as e:
-            chat += [{"role": "user", "content": html.escape(message or "")},
+            chat += [{"role": "user", "content": html.escape(str(message or ""))},
                      {"role": "assistant", "content": f"⚠️ {html.escape(str(e))}"}]
-            return chat, "", asked, ""
-        chat += [{"role": "user", "content": html.escape(message)},
-                 {"role": "assistant", "content": html.escape(answer.text)}]
-        return chat, render_sources(answer), asked + [message], ""
+            yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
+            return
+        chat += [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": "…"}]
+        yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
+        text, answer = "", None
+        try:
+            for piece in assistant.ask_stream(question, history=asked or None, top_k=int(top_k), mode=mode,
+                                              backend=backend):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    text += piece
+                    chat[-1] = {"role": "assistant", "content": html.escape(text)}
+                    yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        except Exception as e:  # noqa: BLE001 - the reader sees a message, never a stack trace
+            chat[-1] = {"role": "assistant", "content": f"⚠️ Something went wrong: {html.escape(type(e).__name__)}. "
+                        "Try again, or rephrase the question."}
+            yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
+            return
+        assert answer is not None
+        turn = len(asked) + 1
+        chat[-1] = {"role": "assistant", "content": render_answer(answer, turn)}
+        groups = [g.replace("<details class=\"group\" open>", "<details class=\"group\">") for g in groups]
+        groups.insert(0, render_group(answer, turn, meta))
+        topics = gr.Dataset(samples=[[suggestion(t)] for t in answer.closest_topics],
+                            visible=bool(answer.abstained and answer.closest_topics))
+        yield chat, "".join(groups), asked + [question], groups, as_markdown(answer), topics, ""
 
     with gr.Blocks(title="interp-qa") as app:
-        gr.Markdown(
-            "# interp-qa\nAsk about the survey *Is Interpretability Sufficient for Safety?* and the papers "
-            "it cites. Every answer cites passages [n] you can read on the right; when the corpus does not "
-            f"say, the assistant says so. <small>{n_passages} passages indexed · "
-            f"{html.escape(assistant.settings.embed_model)} · answers: {assistant.settings.llm}</small>"
-        )
-        asked = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Conversation", height=480, sanitize_html=True)
-                box = gr.Textbox(label="Your question", lines=1,
-                                 placeholder="e.g. How many features did OpenAI extract from GPT-4?",
-                                 max_lines=4, autofocus=True)
+        gr.Markdown("# interp-qa\nCited answers about the survey *Is Interpretability Sufficient for Safety?* "
+                    "and the papers it cites. When the corpus does not say, the assistant says so.")
+        gr.Markdown(status, elem_id="status")
+        asked, groups = gr.State([]), gr.State([])
+        with gr.Tab("Ask"), gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(label="Conversation", height=460, sanitize_html=True, elem_id="chat",
+                                  examples=[{"text": q} for q in EXAMPLES],
+                                  placeholder="Ask a question, or pick an example.", buttons=["copy"])
+                box = gr.Textbox(label="Your question", lines=1, max_lines=4, autofocus=True, elem_id="question",
+                                 placeholder="e.g. How many features did OpenAI extract from GPT-4?")
                 with gr.Row():
-                    send = gr.Button("Ask", variant="primary")
-                    clear = gr.Button("Clear chat")
-                gr.Examples(EXAMPLES, inputs=box, label="Example questions")
-            with gr.Column(scale=2):
-                sources = gr.Markdown("_Cited passages appear here._", label="Sources", sanitize_html=True)
-        send.click(respond, [box, chat, asked], [chat, sources, asked, box], api_visibility="private")
-        box.submit(respond, [box, chat, asked], [chat, sources, asked, box], api_visibility="private")
-        clear.click(lambda: ([], "_Cited passages appear here._", [], ""), None, [chat, sources, asked, box],
-                    api_visibility="private")
+                    send = gr.Button("Ask", variant="primary", elem_id="ask")
+                    clear = gr.Button("Clear chat", elem_id="clear")
+                hidden = gr.Textbox(visible=False)
+                topics = gr.Dataset(components=[hidden], samples=[], visible=False, elem_id="topics",
+                                    label="The corpus does not say. Closest topics it covers:")
+                with gr.Accordion("Copy answer with citations (Markdown)", open=False):
+                    copy = gr.Textbox(label="Answer with references", lines=6, buttons=["copy"],
+                                      interactive=False, elem_id="copy")
+                with gr.Accordion("Settings", open=False):
+                    backend = gr.Radio(backends, value=backends[-1], label="Answer back end",
+                                       info="extractive needs no model")
+                    top_k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1, label="Passages to retrieve")
+                    mode = gr.Dropdown(list(MODES), value=assistant.settings.retrieval_mode,
+                                       label="Retrieval mode")
+            with gr.Column(scale=2, min_width=300):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources")
+        inputs = [box, chat, asked, groups, backend, top_k, mode]
+        outputs = [chat, sources, asked, groups, copy, topics, box]
+        send.click(respond, inputs, outputs, api_visibility="private")
+        box.submit(respond, inputs, outputs, api_visibility="private")
+        def pick_example(evt: gr.SelectData) -> str:
+            return evt.value["text"]
+
+        pick_example.__annotations__["evt"] = gr.SelectData  # a real class, not the postponed string
+
+        chat.example_select(pick_example, None, box, api_visibility="private").then(
+            respond, inputs, outputs, api_visibility="private")
+        topics.click(lambda sample: sample[0] if isinstance(sample, list) else sample, topics, box,
+                     api_visibility="private").then(respond, inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], EMPTY_SOURCES, [], [], "", gr.Dataset(samples=[], visible=False), ""), None,
+                    outputs, api_visibility="private")
+
+        with gr.Tab("Corpus"):
+            corpus_tab(gr, passages, meta, docs)
+        with gr.Tab("Evaluation"):
+            report, chart = gr.Markdown(elem_id="eval-report"), gr.Image(label="Retrieval quality", visible=False)
+            reload = gr.Button("Reload results")
+            reload.click(eval_view, None, [report, chart], api_visibility="private")
+            app.load(eval_view, None, [report, chart], api_visibility="private")
 
         def ask(question: str, history: list[str] | None = None) -> dict:
             """Answer ``question`` (earlier questions in ``history``); returns the Answer as a dict."""
@@ -104,8 +305,63 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
 
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
-    app.queue(default_concurrency_limit=4)
+    # Each question is CPU-bound retrieval (~15 ms) or a model call; 4 at once keeps both cores busy
+    # while one long model answer cannot block every reader.
+    app.queue(default_concurrency_limit=4, max_size=256)
     return app
+
+
+def corpus_tab(gr: Any, passages: dict[str, Passage], meta: dict[str, Passage], docs: list[tuple[str, str]]) -> None:
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages.values():
+        by_doc.setdefault(p.source, []).append(p)
+    doc_choices = [(title, source) for source, title in docs]
+
+    def sections(source: str) -> list[str]:
+        return list(dict.fromkeys(p.section or "(top)" for p in by_doc.get(source, [])))
+
+    def show(source: str, section: str | None) -> str:
+        items = [p for p in by_doc.get(source, []) if section in (None, p.section or "(top)")]
+        return "".join(render_passage(p, f"corpus-{i}", f"{i}.", [], meta.get(p.source))
+                       for i, p in enumerate(items, 1)) or '<p class="muted">Nothing here.</p>'
+
+    def pick_doc(source: str):
+        secs = sections(source)
+        return gr.Dropdown(choices=secs, value=secs[0] if secs else None), show(source, secs[0] if secs else None)
+
+    def open_id(pid: str) -> str:
+        p = passages.get((pid or "").strip())
+        if p is None:
+            return f'<p class="muted">No passage with id {html.escape(pid or "")!s}.</p>'
+        return render_passage(p, "corpus-open", "", [], meta.get(p.source))
+
+    refs = [f"- **{html.escape(title)}** ({html.escape(source)})" for source, title in docs if source != "survey.md"]
+    first = docs[0][0] if docs else None
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=260):
+            doc = gr.Dropdown(doc_choices, value=first, label="Document")
+            section = gr.Dropdown(sections(first) if first else [], value=(sections(first) or [None])[0] if first
+                                  else None, label="Section")
+            pid = gr.Textbox(label="Open a passage by id", placeholder="corpus/survey#...")
+            gr.Markdown("### References\n" + "\n".join(refs))
+        with gr.Column(scale=2, min_width=300):
+            view = gr.HTML(show(first, (sections(first) or [None])[0]) if first else "", elem_id="corpus-view")
+    doc.change(pick_doc, doc, [section, view], api_visibility="private")
+    section.change(show, [doc, section], view, api_visibility="private")
+    pid.submit(open_id, pid, view, api_visibility="private")
+
+
+def eval_view() -> tuple[str, Any]:
+    import gradio as gr
+
+    latest, report, chart = EVAL_DIR / "latest.json", EVAL_DIR / "report.md", EVAL_DIR / "retrieval.png"
+    if not latest.exists() or not report.exists():
+        return ("No evaluation results yet. Run `interp-qa eval` (or `make eval`) and press Reload.",
+                gr.Image(visible=False))
+    when = json.loads(latest.read_text()).get("created", "")
+    text = report.read_text().replace("![retrieval configurations](retrieval.png)", "")
+    head = f"_Results from {when}_\n\n" if when else ""
+    return head + text, gr.Image(value=str(chart), visible=chart.exists())
 
 
 def _is_loopback(host: str) -> bool:
@@ -134,4 +390,4 @@ def launch(host: str | None = None, port: int | None = None, *, insecure: bool =
     app = build_app(assistant)
     print(f"interp-qa UI on http://{host}:{port}", flush=True)
     return app.launch(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=not block,
-                      show_error=False, quiet=True)
+                      show_error=False, quiet=True, css=CSS, head=HEAD)

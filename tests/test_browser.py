@@ -1,0 +1,133 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright, against a real Gradio server.
+
+Screenshots of each state are saved under test-artifacts/ui/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interp_qa.ui import launch
+
+from .conftest import REPO, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags for this machine's closed network: no background connections, no sandbox as root.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = REPO / "test-artifacts" / "ui"
+
+
+@pytest.fixture(scope="module")
+def url(assistant):
+    port = free_port()
+    app = launch(port=port, assistant=assistant, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close() if hasattr(app, "close") else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, url):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.goto(url)
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    context.close()
+
+
+def ask(pg, question: str) -> None:
+    before = pg.locator("#chat a.cite").count() + pg.get_by_text("The corpus does not say").count()
+    pg.fill("#question textarea", question)
+    pg.press("#question textarea", "Enter")  # keyboard only
+    pg.wait_for_function(
+        "n => document.querySelectorAll('#chat a.cite').length + "
+        "[...document.querySelectorAll('#chat strong')].filter(s => s.textContent.includes('The corpus does not say'))"
+        ".length > n", arg=before, timeout=60_000)
+
+
+def test_a_streamed_cited_answer(page):
+    page.evaluate("""() => {
+        window.__lengths = [];
+        new MutationObserver(() => window.__lengths.push(document.querySelector('#chat').innerText.length))
+            .observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+    }""")
+    ask(page, "How many features did Anthropic extract from Claude 3 Sonnet?")
+    page.screenshot(path=SHOTS / "1-answer.png")
+    assert "34M" in page.inner_text("#chat")
+    lengths = page.evaluate("window.__lengths")
+    assert len(set(lengths)) >= 4, f"the answer arrived in one piece: {lengths}"  # it grew word by word
+
+
+def test_clicking_a_citation_opens_the_passage_with_its_sentence_marked(page):
+    ask(page, "What is an induction head?")
+    page.locator("#chat a.cite").first.click()
+    active = page.locator("#sources .src.active")
+    active.wait_for(timeout=10_000)
+    assert active.locator("mark").count() >= 1
+    assert "two-attention-head circuit" in active.locator("mark").first.inner_text()
+    assert "induction" in active.inner_text().lower()
+    page.screenshot(path=SHOTS / "2-citation-opened.png")
+
+
+def test_an_unanswerable_question_abstains_and_offers_topics(page):
+    ask(page, "What is the boiling point of water on Mars?")
+    assert "The corpus does not say" in page.inner_text("#chat")
+    topics = page.locator("#topics button")
+    topics.first.wait_for(timeout=10_000)
+    assert topics.count() >= 1
+    page.screenshot(path=SHOTS / "3-abstained.png")
+    asked = page.locator("#chat").inner_text().count("What does the corpus say about")
+    topics.first.click()  # a suggestion asks it
+    page.wait_for_function(
+        "n => document.querySelector('#chat').innerText.split('What does the corpus say about').length - 1 > n",
+        arg=asked, timeout=60_000)
+
+
+def test_html_in_a_question_is_shown_as_text(page):
+    ask(page, '<img src=x onerror="window.__xss=1"><b>bold</b> What is an induction head?')
+    assert page.evaluate("window.__xss") is None
+    text = page.inner_text("#chat")
+    assert "<img src=x" in text and "<b>bold</b>" in text
+    assert page.locator("#chat img[src='x']").count() == 0
+    page.screenshot(path=SHOTS / "4-html-as-text.png")
+
+
+def test_corpus_and_evaluation_tabs(page):
+    page.get_by_role("tab", name="Corpus").click()
+    page.locator("#corpus-view .src").first.wait_for(timeout=10_000)
+    assert page.locator("#corpus-view .src").count() >= 1
+    page.screenshot(path=SHOTS / "5-corpus.png")
+    page.get_by_role("tab", name="Evaluation").click()
+    page.locator("#eval-report").wait_for(timeout=10_000)
+    assert ("hit@1" in page.inner_text("#eval-report")) or ("No evaluation results" in page.inner_text("#eval-report"))
+    page.screenshot(path=SHOTS / "6-evaluation.png")
+
+
+def test_phone_width_and_dark_theme(browser, url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    pg = context.new_page()
+    pg.goto(url + "?__theme=dark")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "How many features did OpenAI extract from GPT-4?")
+    pg.locator("#chat a.cite").first.click()
+    pg.locator("#sources .src.active").wait_for(timeout=10_000)
+    # Nothing is wider than the screen, and the answer can be read.
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 400
+    assert "16M" in pg.inner_text("#chat")
+    pg.screenshot(path=SHOTS / "7-phone-dark.png", full_page=True)
+    context.close()
