@@ -50,14 +50,16 @@ def page(browser, url):
     context.close()
 
 
+# Answers so far: citation links plus plainly stated abstentions.
+ANSWERS_JS = ("document.querySelectorAll('#chat a.cite').length + [...document.querySelectorAll('#chat strong')]"
+              ".filter(s => s.textContent.includes('The corpus does not say')).length")
+
+
 def ask(pg, question: str) -> None:
-    before = pg.locator("#chat a.cite").count() + pg.get_by_text("The corpus does not say").count()
+    before = pg.evaluate(ANSWERS_JS)
     pg.fill("#question textarea", question)
     pg.press("#question textarea", "Enter")  # keyboard only
-    pg.wait_for_function(
-        "n => document.querySelectorAll('#chat a.cite').length + "
-        "[...document.querySelectorAll('#chat strong')].filter(s => s.textContent.includes('The corpus does not say'))"
-        ".length > n", arg=before, timeout=60_000)
+    pg.wait_for_function(f"n => ({ANSWERS_JS}) > n", arg=before, timeout=60_000)
 
 
 def test_a_streamed_cited_answer(page):

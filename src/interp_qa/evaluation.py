@@ -296,7 +296,7 @@ def format_table(results: dict) -> str:
 
 def _answer_head() -> str:
     return (f"{'category':<19}{'n':>4}{'facts':>7}{'cite':>7}{'prec':>7}{'abst':>7}{'false':>7}{'chars':>7}"
-            f"{'p50':>7}{'p95':>7}")
+            f"{'p50 ms':>9}{'p95 ms':>9}")
 
 
 def _fmt(x: float | None, w: int = 7) -> str:
@@ -307,7 +307,7 @@ def _answer_row(name: str, m: dict) -> str:
     chars = m["mean_answer_chars"]
     return (f"{name:<19}{m['n']:>4}{_fmt(m['fact_accuracy'])}{_fmt(m['citation_support'])}"
             f"{_fmt(m['citation_precision'])}{_fmt(m['abstention_accuracy'])}{_fmt(m['false_abstention'])}"
-            f"{(f'{chars:>7.0f}' if chars is not None else '      -')}{m['p50_ms']:>7.1f}{m['p95_ms']:>7.1f}")
+            f"{(f'{chars:>7.0f}' if chars is not None else '      -')}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}")
 
 
 def write_outputs(results: dict, out_dir: Path) -> dict[str, Path]:
