@@ -79,6 +79,16 @@ def test_a_second_writer_is_refused_at_once(tmp_path: Path):
         assert time.monotonic() - t0 < 5  # an error at once, not SQLite's minutes of waiting
 
 
+def _indexed_corpus(tmp_path: Path, text: str = "# A\n\nAlpha paragraph.\n") -> tuple[Path, Settings]:
+    """A one-file corpus, already ingested."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(text)
+    s = _settings(tmp_path, corpus)
+    ingest(s)
+    return corpus, s
+
+
 def _write_notes(corpus: Path, n: int) -> None:
     """Distinct documents from the survey's own sentences, shuffled per file."""
     import random
@@ -99,11 +109,7 @@ def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
     import sys
     import time
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "fact.md").write_text("# Facts\n\nThe Zorblax probe found 4242 features in the test model.\n")
-    s = _settings(tmp_path, corpus)
-    ingest(s)
+    corpus, s = _indexed_corpus(tmp_path, "# Facts\n\nThe Zorblax probe found 4242 features in the test model.\n")
     _write_notes(corpus, 80)  # ~370 new passages: seconds of embedding to be killed in
     env = {**os.environ, "INTERP_QA_DATA_DIR": str(s.data_dir), "INTERP_QA_CORPUS_PATHS": str(corpus),
            "INTERP_QA_COLLECTION": s.collection}
@@ -129,11 +135,7 @@ def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
 def test_a_damaged_index_is_detected_and_rebuilt(tmp_path: Path):
     from interp_qa.index import IndexUnreadableError
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("# A\n\nAlpha paragraph.\n")
-    s = _settings(tmp_path, corpus)
-    ingest(s)
+    _, s = _indexed_corpus(tmp_path)
     db = s.chroma_dir / "chroma.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     with pytest.raises((IndexUnreadableError, IndexMissingError), match="ingest"):
@@ -146,11 +148,7 @@ def test_a_damaged_index_is_detected_and_rebuilt(tmp_path: Path):
 def test_half_deleted_vectors_are_detected(tmp_path: Path):
     from interp_qa.index import IndexUnreadableError
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("# A\n\nAlpha paragraph.\n")
-    s = _settings(tmp_path, corpus)
-    ingest(s)
+    corpus, s = _indexed_corpus(tmp_path)
     _write_notes(corpus, 5)
     ingest(s)
     (s.chroma_dir / "chroma.sqlite3").unlink()  # the vectors' files stay, their database is gone

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from interp_qa.ui import launch, render_sources
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .conftest import free_port
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import math
 import re
 import statistics
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -178,10 +179,8 @@ def evaluate(
     answerer = assistant.answerer  # loads model and index once
     answerable = [q for q in questions if q.answerable]
     searches = {q.id: answerer.analyse(q.question, q.history).search_text for q in questions}
-    import datetime
-
     results: dict = {"format_version": FORMAT_VERSION, "questions": len(questions), "retrieval": {}, "answers": {},
-                     "created": datetime.datetime.now().isoformat(timespec="seconds"),
+                     "created": datetime.now().isoformat(timespec="seconds"),
                      "answer_backend": assistant.settings.llm}
     per_question: dict[str, dict] = {q.id: {"question": q.question, "category": q.category} for q in questions}
     bar = tqdm(total=len(configs) * len(answerable) + len(questions), desc="Evaluating", disable=not progress)

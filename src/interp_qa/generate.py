@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from .grounding import check_answer, clean_generation, content_words, make_nonce
+from .grounding import build_user_message, check_answer, clean_generation, content_words, make_nonce
 from .models import describe, explain_failure, load_llm
 from .prompts import CONDENSE_TEMPLATE, FALLBACK_NOTE, SYSTEM_PROMPT
 from .settings import Settings
@@ -79,8 +79,6 @@ class LLMAnswerer:
 
     def messages(self, question: str, passages: list[Any]) -> tuple[list[Any], list[int]]:
         from llama_index.core.llms import ChatMessage
-
-        from .grounding import build_user_message
 
         user, withheld = build_user_message(question, passages, make_nonce())
         return [ChatMessage(role="system", content=SYSTEM_PROMPT), ChatMessage(role="user", content=user)], withheld

@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from .answer import STOPWORDS
 from .prompts import ANSWER_TEMPLATE, PASSAGE_TEMPLATE, UNSUPPORTED_TAG
 from .types import Passage
 
@@ -32,12 +33,8 @@ MARKERS_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[A-Z0-9\"'(*-])")
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 WORD_RE = re.compile(r"[a-z][a-z0-9'-]+")
-STOP = set(
-    """the a an and or of in on at to for from by with about as into is are was were be been being it its this
-    that these those there their they them which who what when where how why than then also not no can could
-    would should will may might has have had does did do so such more most very only just using used use
-    passage passages corpus answer question says according""".split()
-)
+# The answerer's stopwords, plus the words a generated answer uses to talk about its sources.
+STOP = STOPWORDS | {"using", "used", "use", "passage", "passages", "answer", "question", "says"}
 
 
 def make_nonce() -> str:
