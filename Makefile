@@ -34,7 +34,7 @@ run: setup
 	$(PY) app.py
 
 test: setup $(LLM_STAMP)
-	$(PY) -m ruff check src tests app.py
+	$(PY) -m ruff check src tests app.py bench
 	$(PY) -m interp_qa.cli build-corpus --check
 	$(PY) -m pytest -q
 

@@ -25,7 +25,7 @@ def url(assistant):
     port = free_port()
     app = launch(port=port, assistant=assistant, block=False)
     yield f"http://127.0.0.1:{port}/"
-    app.close() if hasattr(app, "close") else None
+    app.close()
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,52 @@ def test_phone_width_and_dark_theme(browser, url):
     assert "16M" in pg.inner_text("#chat")
     pg.screenshot(path=SHOTS / "7-phone-dark.png", full_page=True)
     context.close()
+
+
+def test_bad_questions_get_a_plain_message_never_a_trace(page):
+    warnings = "document.querySelector('#chat').innerText.split('⚠️').length - 1"
+    page.fill("#question textarea", "why? " * 20_000)  # 100 KB
+    page.press("#question textarea", "Enter")
+    page.wait_for_function(f"() => ({warnings}) >= 1", timeout=60_000)
+    assert "100000 characters long; the limit is 2000" in page.inner_text("#chat")
+    # Control characters and look-alike letters (a Cyrillic А, a Greek Ο) still get the answer.
+    ask(page, "\x07\x1b[0m How many features did Оpen\u0410I extract from GPT-4?")
+    assert "16M" in page.inner_text("#chat")
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in body.replace("Error analysis", "")
+    page.screenshot(path=SHOTS / "8-bad-questions.png")
+
+
+def test_html_in_a_corpus_passage_is_shown_as_text(browser, tmp_path_factory):
+    from interp_qa import Assistant, Settings
+
+    corpus = tmp_path_factory.mktemp("evil-corpus")
+    (corpus / "evil.md").write_text(
+        "# Evil notes\n\n## Payloads\n\n"
+        'The zebra metric <img src=x onerror="window.pwned=1"> is <script>window.pwned=2</script> 42 stripes.\n'
+    )
+    data = tmp_path_factory.mktemp("evil-data")
+    evil = Assistant(Settings(data_dir=data, corpus_paths=[corpus], collection="evil_docs"), auto_ingest=False)
+    evil.ingest()
+    port = free_port()
+    app = launch(port=port, assistant=evil, block=False)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.wait_for_selector("#question textarea", timeout=60_000)
+        ask(pg, "How many stripes does the zebra metric have?")
+        pg.locator("#chat a.cite").first.click()
+        source = pg.locator("#sources .src.active")
+        source.wait_for(timeout=10_000)
+        assert pg.evaluate("window.pwned") is None
+        assert '<img src=x onerror="window.pwned=1">' in source.inner_text()
+        assert "<script>window.pwned=2</script>" in source.inner_text()
+        assert pg.locator("#sources img, #chat img[src='x']").count() == 0
+        pg.get_by_role("tab", name="Corpus").click()
+        pg.locator("#corpus-view .src").first.wait_for(timeout=10_000)
+        assert pg.evaluate("window.pwned") is None and "<script>" in pg.inner_text("#corpus-view")
+        pg.screenshot(path=SHOTS / "9-html-in-corpus.png")
+    finally:
+        context.close()
+        app.close()

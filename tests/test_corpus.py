@@ -35,8 +35,11 @@ def test_user_folder_of_markdown_text_and_bad_files(tmp_path: Path):
     (tmp_path / "empty.md").write_text("")
     (tmp_path / "bad-front.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
+    (tmp_path / "huge.md").write_text("A sentence of filler text. " * 800_000)  # 20.6 MiB
+    (tmp_path / "twin.md").write_text("# Twin\n\nThe Markdown twin.\n")
+    (tmp_path / "twin.txt").write_text("The text twin has the same document id.\n")
     result = load_passages([tmp_path])
-    assert sorted(d.title for d in result.documents) == ["My notes", "plain"]
+    assert sorted(d.title for d in result.documents) == ["My notes", "Twin", "plain"]
     notes = next(p for p in result.passages if p.title == "My notes" and p.kind == "paragraph")
     assert notes.section == "Part" and notes.text == "A first paragraph."
     messages = "\n".join(result.errors)
@@ -44,6 +47,9 @@ def test_user_folder_of_markdown_text_and_bad_files(tmp_path: Path):
     assert "empty.md: the file is empty" in messages
     assert "bad-front.md: malformed YAML front matter" in messages
     assert "binary.txt: looks binary" in messages
+    assert "huge.md: 20.6 MiB is over the 20 MiB limit" in messages
+    assert f"twin.txt: same document id '{tmp_path.name}/twin' as" in messages and "twin.md" in messages
+    assert len(result.errors) == 6 and len(result.failed) == 6
 
 
 def test_pdf_is_read_by_page(tmp_path: Path):

@@ -69,14 +69,17 @@ class Assistant:
     def check_question(self, question: object) -> str:
         if not isinstance(question, str):
             raise ValueError(f"The question must be a string, not {type(question).__name__}.")
-        cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+        limit = self.settings.max_question_chars
+        # Far over the limit: say so before spending time normalising it.
+        cleaned = clean_question(question if len(question) <= 4 * limit else question[: 4 * limit + 1])
         if not cleaned:
             raise ValueError("The question is empty. Ask something about the survey, e.g. "
                              "'How many features did Anthropic extract from Claude 3 Sonnet?'")
-        if len(cleaned) > self.settings.max_question_chars:
-            raise ValueError(f"The question is {len(cleaned)} characters long; the limit is "
-                             f"{self.settings.max_question_chars}. Shorten it to the question itself.")
-        return cleaned
+        if len(cleaned) > limit:
+            size = len(cleaned) if len(question) <= 4 * limit else len(question)
+            raise ValueError(f"The question is {size} characters long; the limit is {limit}. "
+                             "Shorten it to the question itself.")
+        return read_lookalikes_as_latin(cleaned)
 
     def retrieve(self, question: str, top_k: int | None = None, mode: str | None = None) -> list[Passage]:
         """The passages that best match ``question``, best first."""
@@ -180,6 +183,40 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield piece
+
+
+WORD_RE = re.compile(r"\w+")
+# Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
+ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+def clean_question(question: str) -> str:
+    """Control characters and terminal escape codes dropped, compatibility forms folded (NFKC: full-width letters,
+    ligatures), surrounding space stripped."""
+    import unicodedata
+
+    text = ANSI_RE.sub("", unicodedata.normalize("NFKC", question))
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+
+
+def read_lookalikes_as_latin(text: str) -> str:
+    """Look-alike letters inside mixed-script words read as Latin: "Аnthropic" with a
+    Cyrillic А is "Anthropic". Words wholly in one script (Greek, Cyrillic) are kept."""
+    if text.isascii():
+        return text
+    from confusable_homoglyphs import confusables
+
+    def latin(m: re.Match) -> str:
+        word = m.group(0)
+        if not confusables.is_dangerous(word, preferred_aliases=["latin"]):
+            return word
+        for found in confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []:
+            glyph = next((h["c"] for h in found["homoglyphs"] if h["n"].startswith("LATIN")), None)
+            if glyph:
+                word = word.replace(found["character"], glyph)
+        return word
+
+    return WORD_RE.sub(latin, text)
 
 
 def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:

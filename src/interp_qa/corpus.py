@@ -127,7 +127,8 @@ def read_document(path: Path, root: Path) -> Document:
     if size == 0:
         raise CorpusFileError(f"{path}: the file is empty")
     if size > MAX_FILE_BYTES:
-        raise CorpusFileError(f"{path}: {size / 1e6:.1f} MB is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+        raise CorpusFileError(f"{path}: {size / 2**20:.1f} MiB is over the {MAX_FILE_BYTES / 2**20:.0f} MiB limit; "
+                              "split it into smaller files")
     raw = path.read_bytes()
     if path.suffix.lower() == ".pdf":
         text, meta = _read_pdf(path, raw), {}

@@ -8,6 +8,7 @@ that moved (same content, new id) reuses its stored embedding.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,17 +94,23 @@ class IngestReport:
 
 
 _EMBED_CACHE: dict[tuple[str, int], HuggingFaceEmbedding] = {}
+_EMBED_LOCK = threading.Lock()
 
 
 def load_embed_model(settings: Settings) -> HuggingFaceEmbedding:
     """The sentence-transformers model, loaded once per process (it costs seconds)."""
     set_offline_switches()
     key = (settings.resolve_embed_model(), settings.embed_batch_size)
+    with _EMBED_LOCK:  # the retriever loads it in a background thread; load it once
+        return _load_embed_model(key)
+
+
+def _load_embed_model(key: tuple[str, int]) -> HuggingFaceEmbedding:
     if key not in _EMBED_CACHE:
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
         _EMBED_CACHE[key] = HuggingFaceEmbedding(
-            model_name=key[0], device="cpu", normalize=True, embed_batch_size=settings.embed_batch_size
+            model_name=key[0], device="cpu", normalize=True, embed_batch_size=key[1]
         )
     return _EMBED_CACHE[key]
 

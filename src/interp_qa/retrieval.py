@@ -8,6 +8,7 @@ retriever's fused output does not keep.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -18,7 +19,9 @@ from .settings import Settings
 from .types import Passage
 
 if TYPE_CHECKING:
+    from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
@@ -37,34 +40,33 @@ class Retriever:
     """
 
     def __init__(self, settings: Settings) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         import Stemmer
         from llama_index.core import Settings as LlamaSettings
-        from llama_index.core import VectorStoreIndex
         from llama_index.core.llms import MockLLM
         from llama_index.core.schema import TextNode
         from llama_index.retrievers.bm25 import BM25Retriever
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.settings = settings
-        self.embed = load_embed_model(settings)
+        # The embedding model takes seconds to import and load; it loads in the background
+        # while the index is read, and the first dense search waits for it.
+        pool = ThreadPoolExecutor(1, thread_name_prefix="embed-load")
+        self._embed_future = pool.submit(load_embed_model, settings)
+        pool.shutdown(wait=False)
         # llama-index's defaults reach for OpenAI; nothing here may.
-        LlamaSettings.embed_model = self.embed
         LlamaSettings.llm = MockLLM()
         self.collection = get_collection(open_client(settings, create=False), settings.collection, create=False)
         check_collection(self.collection)  # a damaged store fails here, with how to rebuild it
-        data = self.collection.get(include=["documents", "metadatas"])
-        if not data["ids"]:
-            raise IndexMissingError("The index is empty. Build it with `interp-qa ingest`.")
         self.passages: dict[str, Passage] = {}
         bm25_nodes = []
-        for pid, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+        for pid, text, meta in read_all(self.collection):
             p = passage_from_meta(pid, text or "", meta or {})
             self.passages[pid] = p
             bm25_nodes.append(TextNode(id_=pid, text=str((meta or {}).get("embed_text") or p.text)))
+        if not self.passages:
+            raise IndexMissingError("The index is empty. Build it with `interp-qa ingest`.")
         self.candidates = min(max(20, settings.top_k * 4), len(self.passages))
-        store = ChromaVectorStore(chroma_collection=self.collection)
-        index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
-        self.dense = index.as_retriever(similarity_top_k=self.candidates)
         self.stemmer = Stemmer.Stemmer("english")
         self.bm25 = BM25Retriever.from_defaults(
             nodes=bm25_nodes, similarity_top_k=self.candidates, stemmer=self.stemmer, language="english"
@@ -76,6 +78,22 @@ class Retriever:
         self.doc_freq = df
         self.vocab = {t for n in bm25_nodes for t in tokens(n.text)}
         self.text_lower = "\n".join(n.text.lower() for n in bm25_nodes)
+
+    @property
+    def embed(self) -> HuggingFaceEmbedding:
+        """The embedding model (waits for the background load the first time)."""
+        return self._embed_future.result()
+
+    @functools.cached_property
+    def dense(self) -> BaseRetriever:
+        from llama_index.core import Settings as LlamaSettings
+        from llama_index.core import VectorStoreIndex
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        LlamaSettings.embed_model = self.embed
+        store = ChromaVectorStore(chroma_collection=self.collection)
+        index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
+        return index.as_retriever(similarity_top_k=self.candidates)
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -130,6 +148,21 @@ class Retriever:
         got = self.collection.get(ids=passage_ids, include=["embeddings"])
         q = np.asarray(query_embedding)
         return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
+
+
+def read_all(collection, page: int = 5000):
+    """Every (id, text, metadata) of the collection, read a page at a time.
+
+    One ``get()`` of a large collection builds one huge response (over HTTP, one huge JSON
+    body); pages keep memory flat and the server responsive.
+    """
+    offset = 0
+    while True:
+        data = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+        yield from zip(data["ids"], data["documents"], data["metadatas"], strict=True)
+        if len(data["ids"]) < page:
+            return
+        offset += page
 
 
 def rrf(rankings: list[list[str]], weights: list[float]) -> list[tuple[str, float]]:

@@ -9,15 +9,20 @@ Everything that comes from a question or the corpus is HTML-escaped before it is
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import json
+import logging
 import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .settings import PROJECT_ROOT, set_offline_switches
+
+log = logging.getLogger("interp_qa.ui")
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -222,6 +227,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                     chat[-1] = {"role": "assistant", "content": html.escape(text)}
                     yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except Exception as e:  # noqa: BLE001 - the reader sees a message, never a stack trace
+            log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": f"⚠️ Something went wrong: {html.escape(type(e).__name__)}. "
                         "Try again, or rephrase the question."}
             yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
@@ -295,6 +301,9 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                 return assistant.ask(question, history=history or None).model_dump()
             except ValueError as e:
                 raise gr.Error(str(e)) from e
+            except Exception as e:  # logged here; the caller gets a message, not a trace
+                log.exception("API call failed")
+                raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
         def retrieve(question: str, top_k: int = 5) -> list[dict]:
             """The passages retrieved for ``question``, best first."""
@@ -302,6 +311,9 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                 return [p.model_dump() for p in assistant.retrieve(question, top_k=int(top_k))]
             except ValueError as e:
                 raise gr.Error(str(e)) from e
+            except Exception as e:  # logged here; the caller gets a message, not a trace
+                log.exception("API call failed")
+                raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
@@ -373,9 +385,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _preload(assistant: Assistant) -> None:
+    with contextlib.suppress(Exception):  # build_app repeats the load and reports the error
+        assistant.retriever  # noqa: B018
+
+
 def launch(host: str | None = None, port: int | None = None, *, insecure: bool = False,
-           assistant: Assistant | None = None, settings: Settings | None = None, block: bool = True):
-    """Start the UI on 127.0.0.1 (or GRADIO_SERVER_NAME); never a public share link."""
+           assistant: Assistant | None = None, settings: Settings | None = None, block: bool = True) -> gr.Blocks:
+    """Start the UI on 127.0.0.1 (or GRADIO_SERVER_NAME); never a public share link.
+
+    ``block=False`` returns the running app at once (``app.close()`` stops it).
+    """
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
     auth_env = os.environ.get("INTERP_QA_AUTH", "")
@@ -387,7 +407,11 @@ def launch(host: str | None = None, port: int | None = None, *, insecure: bool =
         from .assistant import Assistant
 
         assistant = Assistant(settings)
+    # Read the index (and start loading the embedding model) while gradio imports; the
+    # UI needs the passages to draw, and build_app waits for them.
+    threading.Thread(target=_preload, args=(assistant,), name="index-load", daemon=True).start()
     app = build_app(assistant)
     print(f"interp-qa UI on http://{host}:{port}", flush=True)
-    return app.launch(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=not block,
-                      show_error=False, quiet=True, css=CSS, head=HEAD)
+    app.launch(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=not block,
+               show_error=False, quiet=True, css=CSS, head=HEAD)
+    return app
