@@ -55,6 +55,25 @@ def test_moved_text_reuses_its_embedding(tmp_path: Path):
     assert r.embedded == 1 and r.reused_embeddings == 1
 
 
+def test_no_text_is_embedded_twice_even_in_a_new_collection(tmp_path: Path):
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# A\n\nAlpha paragraph one.\n\nAlpha paragraph two.\n")
+    s = _settings(tmp_path, corpus)
+    assert ingest(s).embedded == 2
+    other = s.model_copy(update={"collection": "other_docs"})
+    r = ingest(other)
+    assert (r.added, r.embedded, r.reused_embeddings) == (2, 0, 2)
+    # The cached vectors are the model's: the new collection finds the same passage.
+    assert Assistant(other).retrieve("alpha paragraph two", top_k=1, mode="dense")[0].text == "Alpha paragraph two."
+    # A cache that cannot be read is only a cache: it starts afresh and ingest goes on.
+    s.embed_cache_path.write_bytes(b"this is not sqlite" * 100)
+    third = s.model_copy(update={"collection": "third_docs"})
+    with pytest.warns(UserWarning, match="embedding cache"):
+        r = ingest(third)
+    assert r.embedded == 2 and ingest(third.model_copy(update={"collection": "fourth_docs"})).embedded == 0
+
+
 def test_missing_index_says_how_to_build_it(tmp_path: Path):
     a = Assistant(_settings(tmp_path, tmp_path), auto_ingest=False)
     with pytest.raises(IndexMissingError, match="interp-qa ingest"):

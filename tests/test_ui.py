@@ -71,6 +71,26 @@ def test_refuses_a_public_address_without_a_password(monkeypatch):
         launch(host="0.0.0.0", port=free_port(), block=False)
 
 
+def test_another_address_with_a_password_asks_for_it(monkeypatch, assistant):
+    import urllib.request
+
+    from gradio_client import Client
+
+    monkeypatch.setenv("INTERP_QA_AUTH", "reader:s3cret")
+    port = free_port()
+    app = launch(host="0.0.0.0", port=port, assistant=assistant, block=False)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types
+            Client(url, verbose=False).predict("What is an induction head?", [], api_name="/ask")
+        with urllib.request.urlopen(url + "config", timeout=10) as r:  # the page itself asks for a login
+            assert '"auth_required":true' in r.read().decode().replace(" ", "")
+        client = Client(url, auth=("reader", "s3cret"), verbose=False)
+        assert client.predict("What is an induction head?", [], api_name="/ask")["citations"]
+    finally:
+        app.close()
+
+
 def test_sources_escape_html(assistant):
     answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
     answer.citations[0].text = "<img src=x onerror=alert(1)>"

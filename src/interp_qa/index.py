@@ -334,18 +334,30 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
             if src in emb_by_id:
                 vectors[pid] = list(emb_by_id[src])
     need = [p for p in todo if p.id not in vectors]
+    cache = EmbeddingCache.open(settings) if settings.embed_cache else None
+    if cache is not None and need and not rebuild:
+        cached = cache.get_many({p.content_hash for p in need})
+        for p in need:
+            if p.content_hash in cached:
+                vectors[p.id] = cached[p.content_hash]
+        need = [p for p in need if p.id not in vectors]
     report.reused_embeddings = len(todo) - len(need)
     if need:
         embed = load_embed_model(settings)
-        batch = max(1, settings.embed_batch_size)
+        # Similar lengths in a batch pad less: the passages go through the model shortest first.
+        need.sort(key=lambda p: len(p.embed_text()))
         bar = _progress(len(need), progress)
-        for k in range(0, len(need), batch):
-            chunk = need[k : k + batch]
+        for k in range(0, len(need), EMBED_CHUNK):
+            chunk = need[k : k + EMBED_CHUNK]
             embs = embed.get_text_embedding_batch([p.embed_text() for p in chunk])
             for p, e in zip(chunk, embs, strict=True):
                 vectors[p.id] = e
+            if cache is not None:
+                cache.put_many({p.content_hash: e for p, e in zip(chunk, embs, strict=True)})
             bar.update(len(chunk))
         bar.close()
+    if cache is not None:
+        cache.close()
     report.embedded = len(need)
 
     generation = f"{settings.collection}__g{time.time_ns()}"
@@ -372,6 +384,74 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
 
 
 WRITE_BATCH = 1000
+EMBED_CHUNK = 256  # passages per embedding call (and progress-bar step)
+
+
+class EmbeddingCache:
+    """Vectors by embedding model and passage content hash, in SQLite beside the index.
+
+    The index itself already reuses vectors of unchanged passages; this cache also covers
+    a new collection, a rebuilt store and a switch to a Chroma server. It is only a cache:
+    if it cannot be read it is started afresh, and nothing else is lost.
+
+    Args:
+        path: the SQLite file.
+        model: the embedding model's name or path (vectors of other models are never mixed in).
+    """
+
+    def __init__(self, path: Path, model: str) -> None:
+        import sqlite3
+
+        self.model = model
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, dim INTEGER, vector BLOB, "
+                        "PRIMARY KEY (model, hash))")
+
+    @classmethod
+    def open(cls, settings: Settings) -> EmbeddingCache | None:
+        import sqlite3
+        import warnings
+
+        path, model = settings.embed_cache_path, settings.resolve_embed_model()
+        try:
+            cache = cls(path, model)
+            cache.db.execute("SELECT count(*) FROM vectors WHERE model = ?", (model,)).fetchone()
+            return cache
+        except sqlite3.DatabaseError as e:
+            warnings.warn(f"The embedding cache {path} is unreadable ({e}); starting it afresh.", stacklevel=2)
+            path.unlink(missing_ok=True)
+            try:
+                return cls(path, model)
+            except sqlite3.DatabaseError:
+                return None
+
+    def get_many(self, hashes: set[str]) -> dict[str, list[float]]:
+        import numpy as np
+
+        out: dict[str, list[float]] = {}
+        keys = sorted(hashes)
+        for k in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
+            part = keys[k : k + 500]
+            rows = self.db.execute(
+                f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(part))})",
+                (self.model, *part),
+            )
+            for h, blob in rows:
+                out[h] = np.frombuffer(blob, dtype=np.float32).tolist()
+        return out
+
+    def put_many(self, vectors: dict[str, list[float]]) -> None:
+        import numpy as np
+
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                [(self.model, h, len(v), np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
+            )
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def _drop_old_generations(client: ClientAPI, name: str, keep: str) -> None:
