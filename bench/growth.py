@@ -237,6 +237,9 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     ap.add_argument("--modes", nargs="+", default=MODES, choices=MODES)
     ap.add_argument("--queries", type=int, default=100, help="timed questions per size and mode")
+    ap.add_argument("--seed-cache", type=Path, default=None,
+                    help="an embeddings.sqlite3 from an earlier run, to re-measure the cached modes without "
+                         "embedding again (rows of modes not run are kept from bench/results/growth.json)")
     args = ap.parse_args()
 
     from interp_qa.corpus import load_passages
@@ -245,6 +248,9 @@ def main() -> int:
     base = len(load_passages([DEFAULT_CORPUS]).passages)
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows: list[dict] = []
+    previous = RESULTS / "growth.json"
+    if args.seed_cache and previous.exists():
+        rows = json.loads(previous.read_text())["rows"]
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"growth-{size}x-") as tmp:
             work = Path(tmp)
@@ -252,11 +258,19 @@ def main() -> int:
             t0 = time.perf_counter()
             n = build_corpus(base * size, work / "corpus")
             print(f"{size}x: {n} passages generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+            if args.seed_cache:
+                shutil.copy(args.seed_cache, work / "embeddings.sqlite3")
             for mode in args.modes:
                 row = run_one(size, mode, work / "corpus", work, args.queries)
-                rows.append(row)
+                at = next((i for i, r in enumerate(rows) if (r["size"], r["mode"]) == (row["size"], mode)), None)
+                if at is None:
+                    rows.append(row)
+                else:
+                    rows[at] = row
                 print(json.dumps(row), file=sys.stderr, flush=True)
                 (RESULTS / "growth.json").write_text(json.dumps({"cpu_count": os.cpu_count(), "rows": rows}, indent=2))
+    order = {f"{k}x": i for i, k in enumerate(sorted({int(r["size"][:-1]) for r in rows}))}
+    rows.sort(key=lambda r: (order[r["size"]], MODES.index(r["mode"])))
     (RESULTS / "growth.md").write_text(table(rows) + "\n")
     print(table(rows))
     return 0

@@ -136,7 +136,8 @@ class ExtractiveAnswerer:
                 continue
             if len(words) > 1 and all(w in self.r.vocab for w in words):
                 # "Claude 2" / "Gemma 3": every word is known, but is the pair?
-                if not re.search(r"\b" + r"[\s\-]+".join(map(re.escape, words)) + r"\b", self.r.text_lower):
+                parts = tuple(re.findall(r"[a-z0-9]+", term.lower()))
+                if all(w[0].isdigit() for w in parts[1:]) and parts not in self.r.numbered:
                     missing.append(term)
             elif not all(w in self.r.vocab or self._known_variant(w) for w in words):
                 missing.append(term)

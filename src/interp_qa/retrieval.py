@@ -77,7 +77,7 @@ class Retriever:
             df.update(set(self.stem_all(tokens(node.text))))
         self.doc_freq = df
         self.vocab = {t for n in bm25_nodes for t in tokens(n.text)}
-        self.text_lower = "\n".join(n.text.lower() for n in bm25_nodes)
+        self.numbered = numbered_phrases(n.text for n in bm25_nodes)
 
     @property
     def embed(self) -> HuggingFaceEmbedding:
@@ -148,6 +148,26 @@ class Retriever:
         got = self.collection.get(ids=passage_ids, include=["embeddings"])
         q = np.asarray(query_embedding)
         return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
+
+
+WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def numbered_phrases(texts) -> set[tuple[str, ...]]:
+    """Every word followed by one to three number-like words: ("claude", "3"), ("claude", "3", "5").
+
+    The answerer asks "does the corpus name *Claude 2*?" when it knows both words; a set
+    answers that in microseconds where a search through the whole text took 0.6 s at 130k passages.
+    """
+    out: set[tuple[str, ...]] = set()
+    for text in texts:
+        words = WORD_RE.findall(text.lower())
+        for i in range(len(words) - 1):
+            j = i + 1
+            while j < len(words) and j - i <= 3 and words[j][0].isdigit():
+                j += 1
+                out.add(tuple(words[i:j]))
+    return out
 
 
 def read_all(collection, page: int = 5000):

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # Reciprocal-rank fusion: weight of the dense list against BM25 (1.0 = equal).
     dense_weight: float = Field(1.0, ge=0)
     max_question_chars: int = Field(2000, ge=10)
+    # Web UI queue: questions answered at once, and how many may wait (more get "queue full").
+    ui_concurrency: int = Field(4, ge=1, le=64)
+    ui_queue_size: int = Field(256, ge=1)
     # Abstention: below this cosine similarity of the best passage, the corpus is off-topic.
     # Calibrated on eval/questions.jsonl: far-off questions score 0.06-0.16, answerable ones >= 0.18.
     min_similarity: float = 0.17

@@ -317,9 +317,10 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
 
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
-    # Each question is CPU-bound retrieval (~15 ms) or a model call; 4 at once keeps both cores busy
-    # while one long model answer cannot block every reader.
-    app.queue(default_concurrency_limit=4, max_size=256)
+    # Extractive answers are CPU-bound (~25 ms) and hold the GIL, so more workers than cores
+    # add no throughput; a few let one slow model answer not block every reader. Measured with
+    # bench/load.py (50 conversations): see README "Load".
+    app.queue(default_concurrency_limit=assistant.settings.ui_concurrency, max_size=assistant.settings.ui_queue_size)
     return app
 
 
