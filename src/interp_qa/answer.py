@@ -369,12 +369,14 @@ def is_follow_up(q: str) -> bool:
 
 
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
+GENERIC_FIELDS = {"kind", "type", "sort"}
 
 
 def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
     """Front-matter lines answer questions about their field ("how many citations", "who wrote")."""
     header = line.split(":", 1)[0]
-    if header in META_FOR.get(q.qtype, ()) or stems & set(q.terms):
+    # "What kind of model ..." is not a question about the page's "Kind: web" field.
+    if header in META_FOR.get(q.qtype, ()) or (stems - GENERIC_FIELDS) & set(q.terms):
         return 0.6
     return -0.2
 
