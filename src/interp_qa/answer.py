@@ -310,6 +310,9 @@ class ExtractiveAnswerer:
             elif u.kind == "item":
                 lead = u.passage.text.split("\n", 1)[0]
                 body = u.text if lead == u.text or not lead.endswith(":") else f"{lead} {u.text}"
+                children = sub_items(u.passage.text, u.text)
+                if children:  # "5. Be tamper-proof" is a heading; what it means is in its sub-items
+                    body = f"{body}: {'; '.join(children)}"
             else:
                 body = u.text
             if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
@@ -417,6 +420,21 @@ def split_sentences(text: str) -> list[str]:
 def ensure_period(text: str) -> str:
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
+
+
+def sub_items(text: str, item: str) -> list[str]:
+    """The "- " lines nested under a numbered ``item`` ("5. Be tamper-proof") of a list passage."""
+    if not re.match(r"\d+[.)]\s", item):
+        return []
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if item not in lines:
+        return []
+    out = []
+    for ln in lines[lines.index(item) + 1 :]:
+        if not ln.startswith("- "):
+            break
+        out.append(ln[2:].strip())
+    return out
 
 
 def render_list(text: str) -> str:
