@@ -71,6 +71,17 @@ def test_follow_up_carries_the_previous_subject(assistant):
     assert "16M" in answer.text or "16 million" in answer.text
 
 
+def test_a_comparison_finds_both_sides(assistant):
+    answer = assistant.ask("Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?")
+    assert not answer.abstained and "34M" in answer.text and "16M" in answer.text
+    assert len(answer.citations) == 2
+
+
+def test_a_numbered_item_answers_with_its_sub_items(assistant):
+    answer = assistant.ask("What does interpretability need to be tamper-proof?")
+    assert "AI can't deceive interpretability tools" in answer.text and "steganographic" in answer.text
+
+
 @pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 5000, "\x00\x01"])
 def test_bad_questions_raise_a_clear_value_error(assistant, bad):
     with pytest.raises(ValueError, match="question"):

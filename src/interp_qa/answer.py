@@ -43,7 +43,9 @@ FOLLOW_UP_RE = re.compile(
     re.I,
 )
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
-                     r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b", re.I)
+                     r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b|"
+                     # "Which extracted more features, A or B?": settled by the two numbers
+                     r"\bwhich\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b", re.I)
 WHEN_Q = re.compile(r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b|\bwhat month\b", re.I)
 WHO_Q = re.compile(r"^\s*who\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)

@@ -167,6 +167,9 @@ class Assistant:
             # A follow-up: also search the new question alone, so its own subject is found.
             own = self._search(question, question, top_k, mode, q)
             passages = interleave(own, passages)
+        for side in comparison_sides(question)[1:]:
+            # "A or B?": one search finds A's passages only; search B's side on its own too.
+            passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
         extractive = answerer.answer(question, passages, q)
         t2 = time.perf_counter()
@@ -188,6 +191,24 @@ class Assistant:
 WORD_RE = re.compile(r"\w+")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+
+
+def comparison_sides(question: str) -> list[str]:
+    """The sides of a comparison, each with the shared words of the question.
+
+    "Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?" gives
+    ["Which extracted more features, Anthropic from Claude 3 Sonnet", "OpenAI from GPT-4 Which
+    extracted more features"]; a question that compares nothing gives [question].
+    """
+    parts = SIDES_RE.split(question.strip().rstrip("?"))
+    if len(parts) != 2 or min(len(p.split()) for p in parts) < 1:
+        return [question]
+    left, right = parts
+    shared = left.split(",", 1)[0] if "," in left else ""
+    return [left, f"{right} {shared}".strip()]
 
 
 def clean_question(question: str) -> str:
