@@ -46,7 +46,9 @@ COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat 
                      r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
                      r"\bwhich\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b", re.I)
-WHEN_Q = re.compile(r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bwhat date\b|\bwhat month\b", re.I)
+# "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
+WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b|\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
+                    r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*who\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
