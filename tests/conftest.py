@@ -12,6 +12,13 @@ from interp_qa.settings import DEFAULT_CORPUS
 REPO = Path(__file__).resolve().parents[1]
 
 
+def says(text: str, millions: int) -> bool:
+    """The text states the number, as "34M" (the survey's tables) or "34 million" (its prose)."""
+    import re
+
+    return bool(re.search(rf"\b{millions}\s?(M|million)\b", text))
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_paths=[DEFAULT_CORPUS])

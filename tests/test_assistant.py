@@ -7,6 +7,8 @@ import pytest
 from interp_qa import Answer, Passage
 from interp_qa.answer import untraceable
 
+from .conftest import says
+
 
 def test_retrieve_returns_passages_best_first(assistant):
     passages = assistant.retrieve("How many features did OpenAI extract from GPT-4?", top_k=3)
@@ -68,12 +70,12 @@ def test_abstains_when_the_corpus_does_not_say(assistant, question):
 def test_follow_up_carries_the_previous_subject(assistant):
     answer = assistant.ask("And for GPT-4?", history=["How many features did Anthropic extract from Claude 3 Sonnet?"])
     assert not answer.abstained
-    assert "16M" in answer.text or "16 million" in answer.text
+    assert says(answer.text, 16)
 
 
 def test_a_comparison_finds_both_sides(assistant):
     answer = assistant.ask("Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?")
-    assert not answer.abstained and "34M" in answer.text and "16M" in answer.text
+    assert not answer.abstained and says(answer.text, 34) and says(answer.text, 16)
     assert len(answer.citations) == 2
 
 

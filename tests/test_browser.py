@@ -11,7 +11,7 @@ import pytest
 
 from interp_qa.ui import launch
 
-from .conftest import REPO, free_port
+from .conftest import REPO, free_port, says
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for this machine's closed network: no background connections, no sandbox as root.
@@ -70,7 +70,7 @@ def test_a_streamed_cited_answer(page):
     }""")
     ask(page, "How many features did Anthropic extract from Claude 3 Sonnet?")
     page.screenshot(path=SHOTS / "1-answer.png")
-    assert "34M" in page.inner_text("#chat")
+    assert says(page.inner_text("#chat"), 34)
     lengths = page.evaluate("window.__lengths")
     assert len(set(lengths)) >= 4, f"the answer arrived in one piece: {lengths}"  # it grew word by word
 
@@ -130,7 +130,7 @@ def test_phone_width_and_dark_theme(browser, url):
     pg.locator("#sources .src.active").wait_for(timeout=10_000)
     # Nothing is wider than the screen, and the answer can be read.
     assert pg.evaluate("document.documentElement.scrollWidth") <= 400
-    assert "16M" in pg.inner_text("#chat")
+    assert says(pg.inner_text("#chat"), 16)
     pg.screenshot(path=SHOTS / "7-phone-dark.png", full_page=True)
     context.close()
 
@@ -143,7 +143,7 @@ def test_bad_questions_get_a_plain_message_never_a_trace(page):
     assert "100000 characters long; the limit is 2000" in page.inner_text("#chat")
     # Control characters and look-alike letters (a Cyrillic А, a Greek Ο) still get the answer.
     ask(page, "\x07\x1b[0m How many features did Оpen\u0410I extract from GPT-4?")
-    assert "16M" in page.inner_text("#chat")
+    assert says(page.inner_text("#chat"), 16)
     body = page.inner_text("body")
     assert "Traceback" not in body and "Error" not in body.replace("Error analysis", "")
     page.screenshot(path=SHOTS / "8-bad-questions.png")

@@ -18,7 +18,7 @@ from interp_qa.grounding import WITHHELD, check_answer, model_view
 from interp_qa.models import LLMConfigError, load_llm
 from interp_qa.prompts import SYSTEM_PROMPT, UNSUPPORTED_TAG
 
-from .conftest import free_port
+from .conftest import free_port, says
 
 SONNET = "How many features did Anthropic extract from Claude 3 Sonnet?"
 
@@ -64,7 +64,7 @@ def test_a_cited_answer_from_the_server(llm_assistant):
     answer = llm_assistant.ask(SONNET)
     assert answer.raw_generation  # the model was asked and wrote something
     assert answer.backend == "openai" and answer.model == "gemma-3-270m"
-    assert re.search(r"\b34\s?(M|million)\b", answer.text) and "34M" in answer.citations[0].text
+    assert says(answer.text, 34) and says(answer.citations[0].text, 34)
     assert answer.timings.generate_ms > 0
 
 
@@ -99,7 +99,7 @@ def test_a_slow_server_times_out_and_falls_back(llm_settings):
 def test_a_follow_up_is_answered_in_context(llm_assistant):
     answer = llm_assistant.ask("And from GPT-4?", history=[SONNET])
     assert not answer.abstained
-    assert any("GPT-4" in p.text and "16M" in p.text for p in answer.passages[:5])
+    assert any("GPT-4" in p.text and says(p.text, 16) for p in answer.passages[:5])
     assert "GPT-4" in (answer.standalone_question or "")
 
 
@@ -128,7 +128,7 @@ def test_the_in_process_llama_cpp_back_end(settings, gguf_path, assistant):
     s = settings.model_copy(update={"llm": "llama-cpp", "llm_model_path": gguf_path, "llm_max_tokens": 48})
     answer = Assistant(s, auto_ingest=False).ask(SONNET)
     assert answer.backend == "llama-cpp" and answer.model == str(gguf_path)
-    assert re.search(r"\b34\s?(M|million)\b", answer.text) and "34M" in answer.citations[0].text
+    assert says(answer.text, 34) and says(answer.citations[0].text, 34)
 
 
 # ----- configuration and doctor -------------------------------------------------------------

@@ -346,7 +346,9 @@ class ExtractiveAnswerer:
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
             s += 2 * type_bonus(q, value)
             scored.append((s, i, header, value))
-        answer_cell = max(scored, key=lambda x: (x[0], -x[1]))
+        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does.
+        typed = [x for x in scored if q.qtype in ("count", "when") and type_bonus(q, x[3]) > 0]
+        answer_cell = max(typed or scored, key=lambda x: (x[0], -x[1]))
         key_cell = scored[0]
         ordered = [answer_cell]
         if key_cell is not answer_cell:
