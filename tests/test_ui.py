@@ -92,6 +92,13 @@ def test_another_address_with_a_password_asks_for_it(monkeypatch, assistant):
         app.close()
 
 
+def test_a_table_row_answer_marks_the_cell_that_answers(assistant):
+    answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
+    html = render_sources(answer)
+    assert "<mark>Features Identified: 16 million features</mark>" in html
+    assert html.count("<mark>") == 1
+
+
 def test_sources_escape_html(assistant):
     answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
     answer.citations[0].text = "<img src=x onerror=alert(1)>"

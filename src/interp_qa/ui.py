@@ -112,6 +112,12 @@ def highlight(text: str, claims: list[str]) -> str:
     pieces = re.split(r"((?<=[.!?])\s+|\n)", text)
     marked: set[int] = set()
     for claim in claims:
+        # A table-row answer leads with the cell that answers ("Features Identified: 16 million
+        # features (Organization: ...)"): mark that line, not the one sharing most words.
+        lead = next((i for i, piece in enumerate(pieces) if ": " in piece and claim.startswith(piece.strip())), None)
+        if lead is not None:
+            marked.add(lead)
+            continue
         words = content_words(claim)
         if not words:
             continue
