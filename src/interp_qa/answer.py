@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .retrieval import Retriever, tokens
+from .retrieval import Retriever, phrase_words, tokens
 from .types import Answer, Passage
 
 STOPWORDS = set(
@@ -140,7 +140,7 @@ class ExtractiveAnswerer:
                 continue
             if len(words) > 1 and all(w in self.r.vocab for w in words):
                 # "Claude 2" / "Gemma 3": every word is known, but is the pair?
-                parts = tuple(re.findall(r"[a-z0-9]+", term.lower()))
+                parts = phrase_words(term)
                 if all(w[0].isdigit() for w in parts[1:]) and parts not in self.r.numbered:
                     missing.append(term)
             elif not all(w in self.r.vocab or self._known_variant(w) for w in words):
@@ -337,18 +337,20 @@ class ExtractiveAnswerer:
         cells = [c for c in u.text.split("\n") if ": " in c]
         if not cells:
             return u.text
-        scored = []
+        scored, holding = [], []
         for i, cell in enumerate(cells):
             header, value = cell.split(": ", 1)
             hstems = set(self.r.stem_all(tokens(header)))
             vstems = set(self.r.stem_all(tokens(value)))
             s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
-            s += 2 * type_bonus(q, value)
+            typed = type_bonus(q, value)
+            s += 2 * typed
             scored.append((s, i, header, value))
+            if typed > 0 and q.qtype in ("count", "when"):
+                holding.append(scored[-1])
         # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does.
-        typed = [x for x in scored if q.qtype in ("count", "when") and type_bonus(q, x[3]) > 0]
-        answer_cell = max(typed or scored, key=lambda x: (x[0], -x[1]))
+        answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
         key_cell = scored[0]
         ordered = [answer_cell]
         if key_cell is not answer_cell:

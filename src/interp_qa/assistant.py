@@ -71,13 +71,12 @@ class Assistant:
             raise ValueError(f"The question must be a string, not {type(question).__name__}.")
         limit = self.settings.max_question_chars
         # Far over the limit: say so before spending time normalising it.
-        cleaned = clean_question(question if len(question) <= 4 * limit else question[: 4 * limit + 1])
+        cleaned = clean_question(question) if len(question) <= 4 * limit else question
         if not cleaned:
             raise ValueError("The question is empty. Ask something about the survey, e.g. "
                              "'How many features did Anthropic extract from Claude 3 Sonnet?'")
         if len(cleaned) > limit:
-            size = len(cleaned) if len(question) <= 4 * limit else len(question)
-            raise ValueError(f"The question is {size} characters long; the limit is {limit}. "
+            raise ValueError(f"The question is {len(cleaned)} characters long; the limit is {limit}. "
                              "Shorten it to the question itself.")
         return read_lookalikes_as_latin(cleaned)
 
@@ -191,8 +190,6 @@ class Assistant:
 WORD_RE = re.compile(r"\w+")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
-
-
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
 
 
@@ -204,7 +201,7 @@ def comparison_sides(question: str) -> list[str]:
     extracted more features"]; a question that compares nothing gives [question].
     """
     parts = SIDES_RE.split(question.strip().rstrip("?"))
-    if len(parts) != 2 or min(len(p.split()) for p in parts) < 1:
+    if len(parts) != 2 or not all(p.strip() for p in parts):
         return [question]
     left, right = parts
     shared = left.split(",", 1)[0] if "," in left else ""

@@ -102,17 +102,13 @@ def load_embed_model(settings: Settings) -> HuggingFaceEmbedding:
     set_offline_switches()
     key = (settings.resolve_embed_model(), settings.embed_batch_size)
     with _EMBED_LOCK:  # the retriever loads it in a background thread; load it once
-        return _load_embed_model(key)
+        if key not in _EMBED_CACHE:
+            from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-
-def _load_embed_model(key: tuple[str, int]) -> HuggingFaceEmbedding:
-    if key not in _EMBED_CACHE:
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-        _EMBED_CACHE[key] = HuggingFaceEmbedding(
-            model_name=key[0], device="cpu", normalize=True, embed_batch_size=key[1]
-        )
-    return _EMBED_CACHE[key]
+            _EMBED_CACHE[key] = HuggingFaceEmbedding(
+                model_name=key[0], device="cpu", normalize=True, embed_batch_size=key[1]
+            )
+        return _EMBED_CACHE[key]
 
 
 def open_client(settings: Settings, *, create: bool) -> ClientAPI:

@@ -73,10 +73,12 @@ class Retriever:
         )
         # Corpus statistics the answerer uses: which words exist, and how rare they are.
         df: Counter[str] = Counter()
+        self.vocab: set[str] = set()
         for node in bm25_nodes:
-            df.update(set(self.stem_all(tokens(node.text))))
+            words = tokens(node.text)
+            self.vocab.update(words)
+            df.update(set(self.stem_all(words)))
         self.doc_freq = df
-        self.vocab = {t for n in bm25_nodes for t in tokens(n.text)}
         self.numbered = numbered_phrases(n.text for n in bm25_nodes)
 
     @property
@@ -153,6 +155,11 @@ class Retriever:
 WORD_RE = re.compile(r"[a-z0-9]+")
 
 
+def phrase_words(text: str) -> tuple[str, ...]:
+    """"Claude 3.5" -> ("claude", "3", "5"): how names with version numbers are compared."""
+    return tuple(WORD_RE.findall(text.lower()))
+
+
 def numbered_phrases(texts) -> set[tuple[str, ...]]:
     """Every word followed by one to three number-like words: ("claude", "3"), ("claude", "3", "5").
 
@@ -161,7 +168,7 @@ def numbered_phrases(texts) -> set[tuple[str, ...]]:
     """
     out: set[tuple[str, ...]] = set()
     for text in texts:
-        words = WORD_RE.findall(text.lower())
+        words = phrase_words(text)
         for i in range(len(words) - 1):
             j = i + 1
             while j < len(words) and j - i <= 3 and words[j][0].isdigit():

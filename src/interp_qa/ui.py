@@ -303,23 +303,13 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
 
         def ask(question: str, history: list[str] | None = None) -> dict:
             """Answer ``question`` (earlier questions in ``history``); returns the Answer as a dict."""
-            try:
+            with api_errors(gr):
                 return assistant.ask(question, history=history or None).model_dump()
-            except ValueError as e:
-                raise gr.Error(str(e)) from e
-            except Exception as e:  # logged here; the caller gets a message, not a trace
-                log.exception("API call failed")
-                raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
         def retrieve(question: str, top_k: int = 5) -> list[dict]:
             """The passages retrieved for ``question``, best first."""
-            try:
+            with api_errors(gr):
                 return [p.model_dump() for p in assistant.retrieve(question, top_k=int(top_k))]
-            except ValueError as e:
-                raise gr.Error(str(e)) from e
-            except Exception as e:  # logged here; the caller gets a message, not a trace
-                log.exception("API call failed")
-                raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
         gr.api(ask, api_name="ask")
         gr.api(retrieve, api_name="retrieve")
@@ -328,6 +318,18 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     # bench/load.py (50 conversations): see README "Load".
     app.queue(default_concurrency_limit=assistant.settings.ui_concurrency, max_size=assistant.settings.ui_queue_size)
     return app
+
+
+@contextlib.contextmanager
+def api_errors(gr: Any):
+    """API callers get a message, never a trace: bad input says what is wrong, the rest is logged."""
+    try:
+        yield
+    except ValueError as e:
+        raise gr.Error(str(e)) from e
+    except Exception as e:
+        log.exception("API call failed")
+        raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
 
 def corpus_tab(gr: Any, passages: dict[str, Passage], meta: dict[str, Passage], docs: list[tuple[str, str]]) -> None:
