@@ -45,11 +45,13 @@ FOLLOW_UP_RE = re.compile(
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
                      r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
-                     r"\bwhich\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b", re.I)
+                     r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
+                     r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
 # "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
-WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b|\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
+# "When would interpretability fall short?" asks for conditions, not a date.
+WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|might|should|can|must)\b)|\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
-WHO_Q = re.compile(r"^\s*who\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
+WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
@@ -254,6 +256,7 @@ class ExtractiveAnswerer:
         units: list[Unit] = []
         for rank, p in enumerate(passages):
             context = set(self.r.stem_all(tokens(f"{p.title} {p.section}")))
+            names_doc: bool | None = None
             for u in self.units_of(p):
                 u.rank = rank
                 own = set(self.r.stem_all(tokens(u.text)))
@@ -267,13 +270,27 @@ class ExtractiveAnswerer:
                 total = sum(w * self.r.idf(s) for s, w in q.terms.items()) or 1.0
                 u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, u.text)
                 if u.kind == "meta":
-                    u.score += meta_bonus(q, u.text, set(self.r.stem_all(tokens(u.text.split(":", 1)[0]))))
+                    if names_doc is None:
+                        names_doc = self.names_document(q, p)
+                    header = set(self.r.stem_all(tokens(u.text.split(":", 1)[0])))
+                    u.score += meta_bonus(q, u.text, header) if names_doc else -0.3
                 if q.qtype == "list" and p.kind == "list":
                     u.score += 0.2
                 u.score -= version_mismatch(q, f"{p.title}\n{u.text}")  # the title says what it is about
                 units.append(u)
         units.sort(key=lambda u: -u.score)
         return units
+
+    def names_document(self, q: Question, p: Passage, min_idf: float = 2.0) -> bool:
+        """Does the question name the document a front-matter passage describes?
+
+        "Year: 2024" answers "when was *Towards Monosemanticity* published?", not every
+        "when" question: the question must share a rare word (idf >= ``min_idf``, about
+        one passage in ten or fewer) with the document's title or its field values.
+        """
+        values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n"))
+        have = set(self.r.stem_all(tokens(f"{p.title} {values}")))
+        return sum(self.r.idf(s) for s, w in q.terms.items() if w >= 1.0 and s in have) >= min_idf
 
     def choose(self, q: Question, units: list[Unit]) -> list[Unit]:
         best = units[0]
@@ -285,7 +302,9 @@ class ExtractiveAnswerer:
         for term in q.key_terms:
             stems = set(self.content_stems(term))
             if stems and not stems & covered:
-                extra = next((u for u in units[1:12] if stems & u.own and u.score >= 0.5 * best.score), None)
+                near = [u for u in units[1:12] if stems & u.own and u.score >= 0.5 * best.score]
+                # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
+                extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
                 if extra and extra not in chosen and len(chosen) < 3:
                     chosen.append(extra)
                     covered |= extra.covered
@@ -345,9 +364,11 @@ class ExtractiveAnswerer:
             s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
             typed = type_bonus(q, value)
+            if q.qtype == "who":  # "Source: Olah et al." answers "whose work ...?"; a capital letter does not
+                typed = 0.2 if header in WHO_FIELDS else 0.0
             s += 2 * typed
             scored.append((s, i, header, value))
-            if typed > 0 and q.qtype in ("count", "when"):
+            if typed > 0 and q.qtype in ("count", "when", "who"):
                 holding.append(scored[-1])
         # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does.
         answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
@@ -380,14 +401,18 @@ def is_follow_up(q: str) -> bool:
 
 
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
-GENERIC_FIELDS = {"kind", "type", "sort"}
+WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab", "Team", "Company", "By"}
+# Field names that are also question words: "what kind of model", "what number of features".
+GENERIC_FIELDS = {"kind", "type", "sort", "number", "count"}
 
 
 def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
     """Front-matter lines answer questions about their field ("how many citations", "who wrote")."""
     header = line.split(":", 1)[0]
-    # "What kind of model ..." is not a question about the page's "Kind: web" field.
-    if header in META_FOR.get(q.qtype, ()) or (stems - GENERIC_FIELDS) & set(q.terms):
+    if q.qtype in META_FOR:
+        # "When was it published?" wants the Year line, not the Publisher line.
+        return 0.6 if header in META_FOR[q.qtype] else -0.2
+    if (stems - GENERIC_FIELDS) & set(q.terms):
         return 0.6
     return -0.2
 
@@ -407,7 +432,7 @@ def type_bonus(q: Question, text: str) -> float:
     """Favour units holding the kind of fact asked for (a number the question does not contain)."""
     qtype = q.qtype
     asked = set(NUMBER_RE.findall(q.text))
-    if qtype == "count" and any(n not in asked for n in NUMBER_RE.findall(text)):
+    if qtype == "count" and fact_numbers(text, asked):
         return 0.25
     if qtype == "when" and (YEAR_RE.search(text) or re.search(r"\b(January|February|March|April|May|June|July|"
                                                                r"August|September|October|November|"
@@ -418,6 +443,21 @@ def type_bonus(q: Question, text: str) -> float:
         names = [w for w in re.findall(r"\b[A-Z][\w&.-]+", text[1:]) if w.lower() not in asked]
         return 0.2 if names else 0.0
     return 0.0
+
+
+# A number that is part of a name: "Claude 3", "GPT-4", "Gemma 2" (not "34M features").
+NAME_NUMBER_RE = re.compile(r"(?:\b[A-Z][\w]*[\s-]|-)$")
+
+
+def fact_numbers(text: str, asked: set[str]) -> list[str]:
+    """Numbers in ``text`` that could answer "how many": not asked already, not a year, not a version."""
+    out = []
+    for m in NUMBER_RE.finditer(text):
+        n = m.group(0)
+        if n in asked or YEAR_RE.fullmatch(n) or NAME_NUMBER_RE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue
+        out.append(n)
+    return out
 
 
 def split_sentences(text: str) -> list[str]:

@@ -166,7 +166,9 @@ class Assistant:
             # A follow-up: also search the new question alone, so its own subject is found.
             own = self._search(question, question, top_k, mode, q)
             passages = interleave(own, passages)
-        for side in comparison_sides(question)[1:]:
+        sides = comparison_sides(question)
+        # The whole question was searched already; a side that repeats its start adds nothing.
+        for side in [s for s in sides if s != question and not question.startswith(s)]:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
             passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
@@ -191,6 +193,16 @@ WORD_RE = re.compile(r"\w+")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+# "Compare A and B on C", "the difference between A and B in C"
+COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
+                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
+                        r"^(?P<pre>.*?)\bdifference(?:s)? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
+                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$", re.I)
+# A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
+NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
+INLINE_OR_RE = re.compile(rf"\b(?P<a>{NAME})\s+(?:or|vs\.?|versus)\s+(?P<b>{NAME})")
+NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "What", "Has", "Have", "Can", "Could",
+             "Should", "Would", "Will", "How", "When", "Where", "Why", "And", "Or", "The", "A", "An", "In", "On"}
 
 
 def comparison_sides(question: str) -> list[str]:
@@ -198,13 +210,31 @@ def comparison_sides(question: str) -> list[str]:
 
     "Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?" gives
     ["Which extracted more features, Anthropic from Claude 3 Sonnet", "OpenAI from GPT-4 Which
-    extracted more features"]; a question that compares nothing gives [question].
+    extracted more features"]; "Did Anthropic or OpenAI extract more features?" gives ["Did
+    Anthropic extract more features", "Did OpenAI extract more features"]; "Compare RLHF and
+    interpretability on deception" gives ["RLHF deception", "interpretability deception"]; a
+    question that compares nothing gives [question].
     """
-    parts = SIDES_RE.split(question.strip().rstrip("?"))
+    q = question.strip().rstrip("?.! ")
+    m = COMPARE_RE.match(q)
+    if m:
+        a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+        rest = m.group("c") or m.group("c2") or ""  # what they are compared on
+        return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
+    parts = SIDES_RE.split(q)
+    m = INLINE_OR_RE.search(q)
+    if m and not (len(parts) == 2 and re.search(r"[,:]", parts[0])):
+        a, b = m.group("a"), m.group("b")
+        first = a.split()[0]
+        if first in NOT_NAMES:  # "Did Anthropic or OpenAI": the question word is not part of the name
+            a = a.split(None, 1)[1] if " " in a else ""
+        if a and b and not (b.split() and b.split()[-1] in NOT_NAMES):
+            start = m.start("a") + (len(m.group("a")) - len(a))
+            return [q[:start] + a + q[m.end():], q[:start] + b + q[m.end():]]
     if len(parts) != 2 or not all(p.strip() for p in parts):
         return [question]
     left, right = parts
-    shared = left.split(",", 1)[0] if "," in left else ""
+    shared = re.split(r"[,:]", left, maxsplit=1)[0] if re.search(r"[,:]", left) else ""
     return [left, f"{right} {shared}".strip()]
 
 
