@@ -161,13 +161,26 @@ class ExtractiveAnswerer:
         """Key terms of the question that none of the chosen units' passages mention."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
         have = set(tokens(context)) | set(self.r.stem_all(tokens(context)))
+        return [t for t in self.naming_terms(q) if not self._mentions(t, have)]
+
+    def naming_terms(self, q: Question) -> list[str]:
+        """Key terms rare enough to say what a question is about ("AI", in most passages, is not)."""
+        n = len(self.r.passages) or 1
         out = []
         for term in q.key_terms:
-            words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
-            words = [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
-            if words and not any(w in have or self.r.stem_all([w])[0] in have for w in words):
+            stems = self.r.stem_all(self._key_words(term))
+            if stems and any(self.r.doc_freq.get(s, 0) <= 0.2 * n for s in stems):
                 out.append(term)
         return out
+
+    @staticmethod
+    def _key_words(term: str) -> list[str]:
+        words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
+        return [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
+
+    def _mentions(self, term: str, have: set[str]) -> bool:
+        words = self._key_words(term)
+        return not words or any(w in have or self.r.stem_all([w])[0] in have for w in words)
 
     def _known_variant(self, word: str) -> bool:
         """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem)."""
@@ -298,6 +311,14 @@ class ExtractiveAnswerer:
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
             return chosen
         covered = set(best.covered)
+        if best.kind == "row" and re.match(r"\W*(which|what)\b", q.text, re.I):
+            # "Which approaches are in production use?": every row of the table that matches as well.
+            for u in units[1:8]:
+                if (u.kind == "row" and u.passage.section == best.passage.section and u.covered == best.covered
+                        and u.score >= 0.75 * best.score and len(chosen) < 3):
+                    chosen.append(u)
+            if len(chosen) > 1:
+                return chosen
         # A comparison names two things: add the best unit for a named thing still missing.
         for term in q.key_terms:
             stems = set(self.content_stems(term))
@@ -322,14 +343,20 @@ class ExtractiveAnswerer:
     def compose(self, q: Question, chosen: list[Unit]) -> tuple[str, list[Passage]]:
         cites: list[Passage] = []
         parts: list[str] = []
+        whole: set[str] = set()  # list passages already given in full
         for u in chosen:
+            if u.passage.id in whole:
+                continue
             if u.passage.id not in [c.id for c in cites]:
                 cites.append(u.passage)
             n = [c.id for c in cites].index(u.passage.id) + 1
             if u.kind == "row":
                 body = self.render_row(q, u)
-            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)):
+            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)) or (
+                    u.kind == "item" and q.qtype not in ("count", "when") and len(u.passage.text) <= SHORT_LIST):
+                # A short list is one answer: "If main risk is misuse: limited help; ...; Low priority".
                 body = render_list(u.passage.text)
+                whole.add(u.passage.id)
             elif u.kind == "item":
                 lead = u.passage.text.split("\n", 1)[0]
                 body = u.text if lead == u.text or not lead.endswith(":") else f"{lead} {u.text}"
@@ -379,6 +406,9 @@ class ExtractiveAnswerer:
         for s in sorted(scored, key=lambda x: -x[0]):
             if s not in ordered and s[0] > 0 and len(ordered) < 4:
                 ordered.append(s)
+        if len(ordered) == 1:
+            # "What is neural network dark matter?" matches the row's name; the answer is the rest.
+            ordered += [s for s in scored if s not in ordered][:2]
         _, _, h0, v0 = ordered[0]
         rest = "; ".join(f"{h}: {v}" for _, _, h, v in ordered[1:])
         return f"{h0}: {v0}" + (f" ({rest})" if rest else "")
@@ -400,6 +430,7 @@ def is_follow_up(q: str) -> bool:
     return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
 
 
+SHORT_LIST = 300  # characters: a list this short is answered whole
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
 WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab", "Team", "Company", "By"}
 # Field names that are also question words: "what kind of model", "what number of features".
