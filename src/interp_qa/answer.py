@@ -49,7 +49,8 @@ COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat 
                      r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
 # "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
 # "When would interpretability fall short?" asks for conditions, not a date.
-WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|might|should|can|must)\b)|\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
+WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|might|should|can|must)\b)|"
+                    r"\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
@@ -449,8 +450,15 @@ def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
 
 
 def version_mismatch(q: Question, text: str) -> float:
-    """'What is Gemma Scope?' should not be answered about Gemma Scope 2."""
+    """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
     for term in q.key_terms + q.context_terms:
+        name, _, number = term.rpartition(" ")
+        if name and number[:1].isdigit() and not any(c.isdigit() for c in name):
+            # "Gemma Scope 2" asked; the text names "Gemma Scope" but never with the 2.
+            if re.search(rf"\b{re.escape(name)}\b", text) and not re.search(
+                    rf"\b{re.escape(name)}\s+{re.escape(number)}\b", text):
+                return 0.3
+            continue
         if any(c.isdigit() for c in term) or len(term) < 3:
             continue
         for m in re.finditer(re.escape(term) + r"\s+(\d+)\b", text):
