@@ -79,6 +79,56 @@ def test_a_comparison_finds_both_sides(assistant):
     assert len(answer.citations) == 2
 
 
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("Did Anthropic or OpenAI extract more features?",
+         ["Did Anthropic extract more features", "Did OpenAI extract more features"]),
+        ("Compare RLHF and mechanistic interpretability on detecting deception.",
+         ["RLHF detecting deception", "mechanistic interpretability detecting deception"]),
+        ("What is the difference between RLHF and red-teaming in scalability?",
+         ["RLHF scalability", "red-teaming scalability"]),
+        ("How many features did OpenAI extract from GPT-4?", ["How many features did OpenAI extract from GPT-4?"]),
+    ],
+)
+def test_comparison_sides(question, sides):
+    from interp_qa.assistant import comparison_sides
+
+    assert comparison_sides(question) == sides
+
+
+def test_a_comparison_asked_inline_finds_both_numbers(assistant):
+    answer = assistant.ask("Did Anthropic or OpenAI extract more features?")
+    assert not answer.abstained and says(answer.text, 34) and says(answer.text, 16)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "not_fact"),
+    [
+        # A page's "Reference number" line is not an answer to "what number of features".
+        ("What number of features were pulled out of Claude 3 Sonnet by Anthropic?", "34M", "Reference number"),
+        # "When was it published?" wants the page's Year line, not its Publisher line.
+        ("When was the work on induction heads published?", "2022", "Publisher"),
+        # The question names Gemma Scope 2; the original Gemma Scope (2024) is another work.
+        ("What year did Gemma Scope 2 come out?", "2025", "2024"),
+        ("Whose work demonstrated circuits in CNNs?", "Olah", None),
+        # A table row that only repeats the question's words answers with its other cells.
+        ("What is neural network dark matter?", "rare features", None),
+    ],
+)
+def test_answers_the_asked_for_fact(assistant, question, fact, not_fact):
+    answer = assistant.ask(question)
+    assert not answer.abstained and fact in answer.text, answer.text
+    if not_fact:
+        assert not answer.text.startswith(not_fact) and not_fact not in answer.text.split("[1]")[0], answer.text
+    assert untraceable(answer.text, answer.citations) == []
+
+
+def test_every_matching_table_row_answers(assistant):
+    answer = assistant.ask("Which safety techniques are mature enough to be used in production?")
+    assert "RLHF" in answer.text and "Red-Teaming" in answer.text
+
+
 def test_a_numbered_item_answers_with_its_sub_items(assistant):
     answer = assistant.ask("What does interpretability need to be tamper-proof?")
     assert "AI can't deceive interpretability tools" in answer.text and "steganographic" in answer.text
