@@ -43,7 +43,7 @@ FOLLOW_UP_RE = re.compile(
     re.I,
 )
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
-                     r"fraction|proportion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b|"
+                     r"fraction|proportion|portion|rate)\b|\bwhat (?:size|scale)\b|\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
                      r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
@@ -114,7 +114,15 @@ class ExtractiveAnswerer:
 
     def content_stems(self, text: str) -> list[str]:
         words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-        return self.r.stem_all(words)
+        stems = []
+        for w, stem in zip(words, self.r.stem_all(words), strict=True):
+            parts = w.split("-")
+            if len(parts) > 1 and stem not in self.r.doc_freq and all(x.isalpha() for x in parts):
+                # "safety-related" is not a corpus word; "features related to safety" has both halves.
+                stems += self.r.stem_all([x for x in parts if x not in STOPWORDS and len(x) > 1])
+            else:
+                stems.append(stem)
+        return stems
 
     def key_terms(self, text: str) -> list[str]:
         """Names, model versions, numbers: things the corpus must mention to answer."""
@@ -473,10 +481,12 @@ def type_bonus(q: Question, text: str) -> float:
     asked = set(NUMBER_RE.findall(q.text))
     if qtype == "count" and fact_numbers(text, asked):
         return 0.25
-    if qtype == "when" and (YEAR_RE.search(text) or re.search(r"\b(January|February|March|April|May|June|July|"
-                                                               r"August|September|October|November|"
-                                                               r"December|Jan|Jun|Jul)\b", text)):
-        return 0.25
+    if qtype == "when":
+        month = re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b", text)
+        if YEAR_RE.search(text) or month:
+            return 0.35 if month else 0.25  # "2024 (May)" answers "when" more exactly than "2024"
+        return 0.0
     if qtype == "who":
         asked = set(tokens(q.text))
         names = [w for w in re.findall(r"\b[A-Z][\w&.-]+", text[1:]) if w.lower() not in asked]
