@@ -124,6 +124,12 @@ class ExtractiveAnswerer:
                 stems.append(stem)
         return stems
 
+    def stem_set(self, text: str) -> set[str]:
+        """The stems of a passage's words, hyphenated ones also by their halves ("full-time": full, time)."""
+        words = tokens(text)
+        words += [x for w in words if "-" in w for x in w.split("-") if x]
+        return set(self.r.stem_all(words))
+
     def key_terms(self, text: str) -> list[str]:
         """Names, model versions, numbers: things the corpus must mention to answer."""
         out = []
@@ -161,7 +167,7 @@ class ExtractiveAnswerer:
     def coverage(self, q: Question, chosen: list[Unit]) -> float:
         """Share of the question's weight (idf; words the corpus lacks weigh most) the answer covers."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
-        have = set(self.r.stem_all(tokens(context)))
+        have = self.stem_set(context)
         current = {s: w for s, w in q.terms.items() if w >= 1.0}
         total = sum(self.r.idf(s) for s in current)
         return sum(self.r.idf(s) for s in current if s in have) / total if total else 1.0
@@ -277,14 +283,14 @@ class ExtractiveAnswerer:
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = 0.35) -> list[Unit]:
         units: list[Unit] = []
         for rank, p in enumerate(passages):
-            context = set(self.r.stem_all(tokens(f"{p.title} {p.section}")))
+            context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
             for u in self.units_of(p):
                 u.rank = rank
-                own = set(self.r.stem_all(tokens(u.text)))
+                own = self.stem_set(u.text)
                 u.own = {s for s in q.terms if s in own}
                 if u.kind == "item" and p.kind == "list":
-                    own |= set(self.r.stem_all(tokens(p.text.split("\n", 1)[0])))  # the lead line
+                    own |= self.stem_set(p.text.split("\n", 1)[0])  # the lead line
                 u.covered = {s for s in q.terms if s in own}
                 ctx = {s for s in q.terms if s in context and s not in own}
                 lexical = sum(q.terms[s] * self.r.idf(s) for s in u.covered)
@@ -396,7 +402,7 @@ class ExtractiveAnswerer:
         for i, cell in enumerate(cells):
             header, value = cell.split(": ", 1)
             hstems = set(self.r.stem_all(tokens(header)))
-            vstems = set(self.r.stem_all(tokens(value)))
+            vstems = self.stem_set(value)
             s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
             typed = type_bonus(q, value)
