@@ -304,6 +304,9 @@ class ExtractiveAnswerer:
                     u.score += meta_bonus(q, u.text, header) if names_doc else -0.3
                 if q.qtype == "list" and p.kind == "list":
                     u.score += 0.2
+                    # The lead line says what the list is: "The Goal: ..." answers "what are the goals".
+                    lead = self.stem_set(p.text.split("\n", 1)[0])
+                    u.score += LEAD_W * sum(q.terms[s] * self.r.idf(s) for s in q.terms if s in lead) / total
                 u.score -= version_mismatch(q, f"{p.title}\n{u.text}")  # the title says what it is about
                 units.append(u)
         units.sort(key=lambda u: -u.score)
@@ -445,6 +448,7 @@ def is_follow_up(q: str) -> bool:
     return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
 
 
+LEAD_W = 0.4  # weight of the question words a list's lead line carries, for list questions
 SHORT_LIST = 300  # characters: a list this short is answered whole
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
 WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab", "Team", "Company", "By"}
