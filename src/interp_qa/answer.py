@@ -468,20 +468,34 @@ def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
     return -0.2
 
 
+def name_runs(text: str) -> list[str]:
+    """Capitalised names as the question writes them: "What is Gemma Scope?" -> ["Gemma Scope"]."""
+    out = []
+    for run in re.findall(r"[A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|\d[\w.]*))*", text):
+        words = run.split()
+        while words and words[0].lower() in GENERIC_CAPS:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
 def version_mismatch(q: Question, text: str) -> float:
     """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
-    for term in q.key_terms + q.context_terms:
-        name, _, number = term.rpartition(" ")
-        if name and number[:1].isdigit() and not any(c.isdigit() for c in name):
+    asked = q.search_text
+    for name in name_runs(asked):
+        base, _, number = name.rpartition(" ")
+        if base and number[:1].isdigit() and not any(c.isdigit() for c in base):
             # "Gemma Scope 2" asked; the text names "Gemma Scope" but never with the 2.
-            if re.search(rf"\b{re.escape(name)}\b", text) and not re.search(
-                    rf"\b{re.escape(name)}\s+{re.escape(number)}\b", text):
+            if re.search(rf"\b{re.escape(base)}\b", text) and not re.search(
+                    rf"\b{re.escape(base)}\s+{re.escape(number)}\b", text):
                 return 0.3
             continue
-        if any(c.isdigit() for c in term) or len(term) < 3:
+        if any(c.isdigit() for c in name) or len(name) < 3:
             continue
-        for m in re.finditer(re.escape(term) + r"\s+(\d+)\b", text):
-            if m.group(1) not in q.text:
+        # "Gemma Scope" asked; the text is about "Gemma Scope 2" ("Gemma 2", another name, does not count).
+        for m in re.finditer(re.escape(name) + r"\s+(\d+)\b", text):
+            if m.group(1) not in asked:
                 return 0.3
     return 0.0
 
