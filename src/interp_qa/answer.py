@@ -302,6 +302,8 @@ class ExtractiveAnswerer:
                         names_doc = self.names_document(q, p)
                     header = set(self.r.stem_all(tokens(u.text.split(":", 1)[0])))
                     u.score += meta_bonus(q, u.text, header) if names_doc else -0.3
+                if u.kind == "sentence" and u.text.rstrip().endswith(":"):
+                    u.score -= 0.3  # "Per Bereska & Gavves (2024), a review ...:" introduces an answer, is none
                 if q.qtype == "list" and p.kind == "list":
                     u.score += 0.2
                     # The lead line says what the list is: "The Goal: ..." answers "what are the goals".
