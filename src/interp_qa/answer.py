@@ -465,6 +465,8 @@ def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
         # "When was it published?" wants the Year line, not the Publisher line. A field wanted by the
         # question's type weighs less than one it names: "2024 (May)" in the timeline says more than "Year: 2024".
         return 0.3 if header in META_FOR[q.qtype] else -0.2
+    if q.qtype == "count" and not fact_numbers(line.split(":", 1)[-1], set(NUMBER_RE.findall(q.text))):
+        return -0.2  # "How many ...?" is not answered by "Organization: DeepMind", whatever the field
     if (stems - GENERIC_FIELDS) & set(q.terms):
         return 0.6
     return -0.2
