@@ -294,7 +294,10 @@ class ExtractiveAnswerer:
                 u.covered = {s for s in q.terms if s in own}
                 ctx = {s for s in q.terms if s in context and s not in own}
                 lexical = sum(q.terms[s] * self.r.idf(s) for s in u.covered)
-                lexical += 0.5 * sum(q.terms[s] * self.r.idf(s) for s in ctx)
+                # A sentence under "Red-Teaming" is about red-teaming without saying so; it counts in full.
+                # A front-matter line names its document only through the title (names_document weighs that).
+                ctx_weight = 0.5 if u.kind == "meta" else 1.0
+                lexical += ctx_weight * sum(q.terms[s] * self.r.idf(s) for s in ctx)
                 total = sum(w * self.r.idf(s) for s, w in q.terms.items()) or 1.0
                 u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, u.text)
                 if u.kind == "meta":
