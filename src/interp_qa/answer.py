@@ -454,7 +454,7 @@ def is_follow_up(q: str) -> bool:
 
 
 LEAD_W = 0.4  # weight of the question words a list's lead line carries, for list questions
-SHORT_LIST = 300  # characters: a list this short is answered whole
+SHORT_LIST = 400  # characters: a list this short is answered whole
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
 WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab", "Team", "Company", "By"}
 # Field names that are also question words: "what kind of model", "what number of features".
@@ -547,7 +547,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def ensure_period(text: str) -> str:
-    text = text.rstrip()
+    text = text.rstrip().removesuffix(":")  # "... for AI safety:" said alone ends with a period
     return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
 
 
