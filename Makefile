@@ -40,6 +40,7 @@ test: setup $(LLM_STAMP)
 
 eval: setup
 	$(PY) -m interp_qa.cli eval
+	$(PY) -m interp_qa.cli eval --questions eval/paraphrases.jsonl --configs hybrid+rerank --out eval/results/paraphrases
 
 ingest: setup
 	$(PY) -m interp_qa.cli ingest

@@ -54,6 +54,18 @@ def test_the_shipped_question_set_is_valid_and_covers_every_category():
     assert sum(not q.answerable for q in qs) >= 20
 
 
+def test_the_paraphrase_set_rewords_shipped_questions():
+    from interp_qa.evaluation import PARAPHRASES
+
+    originals = {q.id: q for q in load_questions(DEFAULT_QUESTIONS)}
+    paraphrases = load_questions(PARAPHRASES)
+    assert len(paraphrases) >= 100 and sum(not p.answerable for p in paraphrases) >= 10
+    for p in paraphrases:
+        if p.paraphrase_of:
+            q = originals[p.paraphrase_of]
+            assert p.question != q.question and p.facts == q.facts and p.evidence == q.evidence
+
+
 def test_a_bad_line_is_named(tmp_path: Path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a", "question": "ok?", "evidence": ["x"]}\n{"id": "b", "question": "no evidence?"}\n')
