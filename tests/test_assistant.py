@@ -124,6 +124,14 @@ def test_answers_the_asked_for_fact(assistant, question, fact, not_fact):
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_a_short_list_is_answered_whole(assistant):
+    # A crux lists both sides; either alone misleads.
+    answer = assistant.ask("Can humans understand the cognition of a superintelligent AI?")
+    assert "dog can't understand calculus" in answer.text and "with tools and AI assistance" in answer.text
+    assert "(Confidence: medium)" in answer.text  # items are not cut at their first colon
+    assert untraceable(answer.text, answer.citations) == []
+
+
 def test_every_matching_table_row_answers(assistant):
     answer = assistant.ask("Which safety techniques are mature enough to be used in production?")
     assert "RLHF" in answer.text and "Red-Teaming" in answer.text

@@ -572,8 +572,9 @@ def render_list(text: str) -> str:
     lead = lines[0] if lines[0].endswith(":") else ""
     items = lines[1:] if lead else lines
     full = "; ".join(i.lstrip("- ") for i in items)
-    if len(full) > 300:
-        short = [i.lstrip("- ").split(": ", 1)[0] for i in items]
+    if len(full) > SHORT_LIST:
+        # "Sycophancy features: Patterns that ..." -> its label; an item with no short label stays whole.
+        short = [re.sub(r"^(.{1,60}?):\s.*$", r"\1", i.lstrip("- ")) for i in items]
         full = "; ".join(short)
     return f"{lead} {full}".strip()
 
