@@ -54,6 +54,9 @@ WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|mig
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
+# "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
+DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
+                      r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -282,6 +285,11 @@ class ExtractiveAnswerer:
 
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = 0.35) -> list[Unit]:
         units: list[Unit] = []
+        m = DEFINE_Q.match(q.text)
+        definiendum = None
+        if m:
+            name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
+            definiendum = re.compile(rf"(?:the |an? )?{name}s?\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b", re.I)
         for rank, p in enumerate(passages):
             context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
@@ -305,6 +313,8 @@ class ExtractiveAnswerer:
                         names_doc = self.names_document(q, p)
                     header = set(self.r.stem_all(tokens(u.text.split(":", 1)[0])))
                     u.score += meta_bonus(q, u.text, header) if names_doc else -0.3
+                if definiendum and definiendum.match(u.text):
+                    u.score += 0.3  # "What is Gemma Scope?" is answered by "Gemma Scope is ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
                     u.score -= 0.3  # "Per Bereska & Gavves (2024), a review ...:" introduces an answer, is none
                 if q.qtype == "list" and p.kind == "list":
