@@ -112,6 +112,8 @@ def test_a_comparison_asked_inline_finds_both_numbers(assistant):
         # The question names Gemma Scope 2; the original Gemma Scope (2024) is another work.
         ("What year did Gemma Scope 2 come out?", "2025", "2024"),
         ("Whose work demonstrated circuits in CNNs?", "Olah", None),
+        # "cited" and the "Citations" field are one word family (Snowball stems keep them apart).
+        ("How many times was the Bereska and Gavves review cited?", "Citations: 364", None),
         # "What is X?" is answered by "X is ...", and not by the sentence about X 2.
         ("What is Gemma Scope?", "open-source suite of sparse autoencoders", "Gemma Scope 2"),
         # A table row that only repeats the question's words answers with its other cells.

@@ -8,6 +8,7 @@ passage is close enough), it abstains and says which topics it does cover.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -126,6 +127,11 @@ class ExtractiveAnswerer:
             else:
                 stems.append(stem)
         return stems
+
+    def coarse_stems(self, q: Question) -> dict[str, str]:
+        """Question stem -> its coarser Lancaster stem, for matching words of one family."""
+        words = [w for w in tokens(q.text) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
+        return {st: lancaster(w) for w, st in zip(words, self.r.stem_all(words), strict=True) if st in q.terms}
 
     def stem_set(self, text: str) -> set[str]:
         """The stems of a passage's words, hyphenated ones also by their halves ("full-time": full, time)."""
@@ -285,6 +291,7 @@ class ExtractiveAnswerer:
 
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = 0.35) -> list[Unit]:
         units: list[Unit] = []
+        q_lanc = self.coarse_stems(q)
         m = DEFINE_Q.match(q.text)
         definiendum = None
         if m:
@@ -302,6 +309,10 @@ class ExtractiveAnswerer:
                 u.covered = {s for s in q.terms if s in own}
                 ctx = {s for s in q.terms if s in context and s not in own}
                 lexical = sum(q.terms[s] * self.r.idf(s) for s in u.covered)
+                if q_lanc:  # words of the same family the Snowball stems keep apart
+                    ul = lancaster_set(u.text)
+                    lexical += DERIVED_MATCH_WEIGHT * sum(q.terms[s] * self.r.idf(s) for s, ls in q_lanc.items()
+                                            if s not in u.covered and s not in ctx and ls in ul)
                 # A sentence under "Red-Teaming" is about red-teaming without saying so; it counts in full.
                 # A front-matter line names its document only through the title (names_document weighs that).
                 ctx_weight = 0.5 if u.kind == "meta" else 1.0
@@ -312,7 +323,10 @@ class ExtractiveAnswerer:
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
                     header = set(self.r.stem_all(tokens(u.text.split(":", 1)[0])))
-                    u.score += meta_bonus(q, u.text, header) if names_doc else -0.3
+                    # "How often was it cited?" names the "Citations" field through a coarser stem.
+                    field_words = [w for w in tokens(u.text.split(":", 1)[0]) if w not in GENERIC_FIELDS]
+                    derived = bool(lancaster_set(" ".join(field_words)) & set(q_lanc.values()))
+                    u.score += meta_bonus(q, u.text, header, derived) if names_doc else -0.3
                 if definiendum and definiendum.match(u.text):
                     u.score += 0.3  # "What is Gemma Scope?" is answered by "Gemma Scope is ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
@@ -416,12 +430,16 @@ class ExtractiveAnswerer:
         cells = [c for c in u.text.split("\n") if ": " in c]
         if not cells:
             return u.text
+        q_lanc = self.coarse_stems(q)
         scored, holding = [], []
         for i, cell in enumerate(cells):
             header, value = cell.split(": ", 1)
             hstems = set(self.r.stem_all(tokens(header)))
             vstems = self.stem_set(value)
             s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
+            coarse = lancaster_set(header)  # "scale" names the "Scalability" column
+            s += DERIVED_MATCH_WEIGHT * sum(q.terms.get(t, 0) * self.r.idf(t) for t, ls in q_lanc.items()
+                                            if t not in hstems and ls in coarse)
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
             typed = type_bonus(q, value)
             if q.qtype == "who":  # "Source: Olah et al." answers "whose work ...?"; a capital letter does not
@@ -471,7 +489,7 @@ WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab",
 GENERIC_FIELDS = {"kind", "type", "sort", "number", "count"}
 
 
-def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
+def meta_bonus(q: Question, line: str, stems: set[str], derived: bool = False) -> float:
     """Front-matter lines answer questions about their field ("how many citations", "who wrote")."""
     header = line.split(":", 1)[0]
     if q.qtype in META_FOR:
@@ -480,7 +498,7 @@ def meta_bonus(q: Question, line: str, stems: set[str]) -> float:
         return 0.3 if header in META_FOR[q.qtype] else -0.2
     if q.qtype == "count" and not fact_numbers(line.split(":", 1)[-1], set(NUMBER_RE.findall(q.text))):
         return -0.2  # "How many ...?" is not answered by "Organization: DeepMind", whatever the field
-    if (stems - GENERIC_FIELDS) & set(q.terms):
+    if (stems - GENERIC_FIELDS) & set(q.terms) or derived:
         return 0.6
     return -0.2
 
@@ -549,6 +567,29 @@ def fact_numbers(text: str, asked: set[str]) -> list[str]:
             continue
         out.append(n)
     return out
+
+
+# Weight of a question word matched only through a coarser stem ("scale" ~ "Scalability", "cited" ~
+# "Citations", which the Snowball stems used everywhere else keep apart).
+DERIVED_MATCH_WEIGHT = 0.5
+
+
+@functools.cache
+def _lancaster_stemmer():
+    from nltk.stem import LancasterStemmer
+
+    return LancasterStemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def lancaster(word: str) -> str:
+    """Lancaster stem: coarser than Snowball, so words of one family meet ("scale", "scalability")."""
+    return _lancaster_stemmer().stem(word)
+
+
+@functools.lru_cache(maxsize=100_000)
+def lancaster_set(text: str) -> frozenset[str]:
+    return frozenset(lancaster(w) for w in tokens(text) if w.isalpha() and len(w) > 3)
 
 
 def split_sentences(text: str) -> list[str]:
