@@ -58,6 +58,9 @@ def test_every_answer_is_traceable_to_its_citations(assistant):
         "How many features did Anthropic extract from Claude 2?",
         "What interpretability results did Meta report for Llama 3?",
         "What is the capital of France?",
+        # The corpus names both labs, but the only head count it gives is Anthropic's.
+        "How many people work at OpenAI on interpretability?",
+        "How many researchers does Google DeepMind have on interpretability?",
     ],
 )
 def test_abstains_when_the_corpus_does_not_say(assistant, question):
@@ -107,6 +110,8 @@ def test_a_comparison_asked_inline_finds_both_numbers(assistant):
     [
         # A page's "Reference number" line is not an answer to "what number of features".
         ("What number of features were pulled out of Claude 3 Sonnet by Anthropic?", "34M", "Reference number"),
+        # Counted by another name: the row says "features" under "Extracting Concepts from GPT-4".
+        ("How many concepts did OpenAI find in GPT-4?", "16 million", None),
         # "When was it published?" wants the page's Year line, not its Publisher line.
         ("When was the work on induction heads published?", "2022", "Publisher"),
         # The question names Gemma Scope 2; the original Gemma Scope (2024) is another work.

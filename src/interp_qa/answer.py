@@ -133,6 +133,26 @@ class ExtractiveAnswerer:
         words = [w for w in tokens(q.text) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
         return {st: lancaster(w) for w, st in zip(words, self.r.stem_all(words), strict=True) if st in q.terms}
 
+    def _names_any(self, q: Question, u: Unit) -> bool:
+        """Does the unit's passage mention a name the question asks about (any side of a comparison)?"""
+        naming = self.naming_terms(q)
+        return not naming or len(self.absent_key_terms(q, [u])) < len(naming)
+
+    def _counts_asked(self, q: Question, u: Unit) -> bool:
+        m = COUNTED_RE.search(q.text)
+        if not m:
+            return True
+        noun = (m.group(1) or m.group(2)).lower()
+        if noun in MEASURE_WORDS:  # "how many times was it cited": the count is of citations, not "times"
+            return True
+        have = self.stem_set(f"{u.passage.section} {u.text}")
+        return self.r.stem_all([noun])[0] in have or lancaster(noun) in lancaster_set(u.text)
+
+    @staticmethod
+    def _holds_amount(q: Question, u: Unit) -> bool:
+        text = u.text if u.kind != "lead" else u.passage.text
+        return bool(fact_numbers(text, set(NUMBER_RE.findall(q.text))) or AMOUNT_WORDS_RE.search(text))
+
     def stem_set(self, text: str) -> set[str]:
         """The stems of a passage's words, hyphenated ones also by their halves ("full-time": full, time)."""
         words = tokens(text)
@@ -237,6 +257,17 @@ class ExtractiveAnswerer:
         chosen = self.choose(q, units)
         if best_sim < 0.3 and self.coverage(q, chosen) < 0.2:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
+        if HOW_MANY_Q.search(q.text) and not any(self._holds_amount(q, u) and self._names_any(q, u)
+                                                 and self._counts_asked(q, u) for u in chosen):
+            # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
+            # head count; no passage gives a number about what was asked.
+            m = COUNTED_RE.search(q.text)
+            names = self.naming_terms(q)
+            counted = (m.group(1) or m.group(2)) if m else ""
+            counted = "" if counted.lower() in MEASURE_WORDS else f" of {counted}"
+            why = f"No passage gives the number{counted}" + (
+                " for " + " ".join(names) if names else "") + "."
+            return self.abstain(question, passages, why, q)
         absent = self.absent_key_terms(q, chosen)
         if absent:
             # The corpus knows each name, but not together: "How many people work at DeepMind?"
@@ -554,6 +585,14 @@ def type_bonus(q: Question, text: str) -> float:
     return 0.0
 
 
+HOW_MANY_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)  # asks for a count ("how much work" may not)
+MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "different", "total", "of", "in",
+                 "the", "such", "distinct", "separate", "individual", "new"}
+COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)|\bnumber of ([a-z][\w-]*)", re.I)  # ... of what
+# Amounts written in words: "about a third", "hundreds of SAEs", "millions of features".
+AMOUNT_WORDS_RE = re.compile(r"\b(?:a|one|two) (?:third|quarter|half)\b|\bhalf\b|\b(?:dozens|hundreds|thousands|"
+                             r"millions|billions|trillions)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                             r"eleven|twelve|twenty|fifty|hundred)\b", re.I)
 # A number that is part of a name: "Claude 3", "GPT-4", "Gemma 2" (not "34M features").
 NAME_NUMBER_RE = re.compile(r"(?:\b[A-Z][\w]*[\s-]|-)$")
 
