@@ -121,11 +121,13 @@ class ExtractiveAnswerer:
         stems = []
         for w, stem in zip(words, self.r.stem_all(words), strict=True):
             parts = w.split("-")
-            if len(parts) > 1 and stem not in self.r.doc_freq and all(x.isalpha() for x in parts):
-                # "safety-related" is not a corpus word; "features related to safety" has both halves.
-                stems += self.r.stem_all([x for x in parts if x not in STOPWORDS and len(x) > 1])
-            else:
+            if len(parts) < 2 or not all(x.isalpha() for x in parts):
                 stems.append(stem)
+                continue
+            joined = self.r.stem_all(["".join(parts)])[0]  # "trade-off" is also written "tradeoff"
+            found = [x for x in (stem, joined) if x in self.r.doc_freq]
+            # "safety-related" is not a corpus word; "features related to safety" has both halves.
+            stems += found or self.r.stem_all([x for x in parts if x not in STOPWORDS and len(x) > 1])
         return stems
 
     def coarse_stems(self, q: Question) -> dict[str, str]:
@@ -154,9 +156,10 @@ class ExtractiveAnswerer:
         return bool(fact_numbers(text, set(NUMBER_RE.findall(q.text))) or AMOUNT_WORDS_RE.search(text))
 
     def stem_set(self, text: str) -> set[str]:
-        """The stems of a passage's words, hyphenated ones also by their halves ("full-time": full, time)."""
+        """The stems of a passage's words, hyphenated ones also by their halves and joined ("trade-off":
+        trade, off, tradeoff)."""
         words = tokens(text)
-        words += [x for w in words if "-" in w for x in w.split("-") if x]
+        words += [x for w in words if "-" in w for x in [*w.split("-"), w.replace("-", "")] if x]
         return set(self.r.stem_all(words))
 
     def key_terms(self, text: str) -> list[str]:
