@@ -141,6 +141,27 @@ def test_a_short_list_is_answered_whole(assistant):
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_everyday_words_find_the_corpus_words(assistant):
+    # The survey's label is "Weaknesses"; the question says "drawbacks" (bundled synonyms.txt).
+    assert assistant.answerer.expand("What are the drawbacks of red-teaming?") == ["weaknesses"]
+    answer = assistant.ask("What are the drawbacks of red-teaming?")
+    assert "Weaknesses: Can't rule out deception" in answer.text
+    assert untraceable(answer.text, answer.citations) == []
+
+
+def test_synonym_file_errors_name_the_line(tmp_path):
+    from interp_qa.answer import load_synonyms
+
+    path = tmp_path / "syn.txt"
+    path.write_text("# comment\nweaknesses: drawbacks, downsides\n\nno colon here\n")
+    with pytest.raises(ValueError, match=r"syn.txt:4: expected"):
+        load_synonyms(path)
+    path.write_text("weaknesses: drawbacks, downsides  # trailing comment\n")
+    assert load_synonyms(path) == [("weaknesses", ["drawbacks", "downsides"])]
+    path.write_text("")
+    assert load_synonyms(path) == []  # an empty file turns expansion off
+
+
 def test_every_matching_table_row_answers(assistant):
     answer = assistant.ask("Which safety techniques are mature enough to be used in production?")
     assert "RLHF" in answer.text and "Red-Teaming" in answer.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .retrieval import Retriever, phrase_words, tokens
 from .types import Answer, Passage
@@ -84,6 +85,7 @@ class Question:
     qtype: str  # count | when | who | list | other
     search_text: str
     context_terms: list[str] = field(default_factory=list)  # a follow-up's carried-over names
+    expansion: str = ""  # corpus words for everyday ones the question uses ("weaknesses" for "drawbacks")
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
 
 
@@ -95,9 +97,18 @@ class ExtractiveAnswerer:
         min_similarity: below this best-passage cosine similarity the corpus is off-topic.
     """
 
-    def __init__(self, retriever: Retriever, min_similarity: float = 0.30) -> None:
+    def __init__(self, retriever: Retriever, min_similarity: float = 0.30,
+                 synonyms: list[tuple[str, list[str]]] | None = None) -> None:
         self.r = retriever
         self.min_similarity = min_similarity
+        # (corpus word, pattern of the everyday words a question may use for it)
+        self.synonyms = [(word, re.compile(r"\b(?:" + "|".join(map(re.escape, alts)) + r")\b", re.I))
+                         for word, alts in (synonyms or []) if alts]
+
+    def expand(self, question: str) -> list[str]:
+        """Corpus words for the everyday words of a question: "drawbacks" -> ["weaknesses"]."""
+        low = question.lower()
+        return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
 
     # ----- question analysis -----------------------------------------------------------
     def analyse(self, question: str, history: list[str] | None = None) -> Question:
@@ -109,12 +120,16 @@ class ExtractiveAnswerer:
                 terms[s] = 0.4
         for s in self.content_stems(question):
             terms[s] = 1.0
+        expansion = self.expand(question)
+        for s in self.content_stems(" ".join(expansion)):
+            terms.setdefault(s, SYNONYM_WEIGHT)
         qtype = question_type(question)
         if follow and qtype == "other":
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
         carried = self.key_terms(prev[0]) if follow else []
-        return Question(question, terms, self.key_terms(question), qtype, search, carried)
+        return Question(question, terms, self.key_terms(question), qtype, search, carried,
+                        expansion=" ".join(expansion))
 
     def content_stems(self, text: str) -> list[str]:
         words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
@@ -515,6 +530,7 @@ def is_follow_up(q: str) -> bool:
     return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
 
 
+SYNONYM_WEIGHT = 0.9  # a corpus word the question says in other words ("drawbacks" for "weaknesses")
 LEAD_W = 0.4  # weight of the question words a list's lead line carries, for list questions
 SHORT_LIST = 400  # characters: a list this short is answered whole
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
@@ -632,6 +648,26 @@ def lancaster(word: str) -> str:
 @functools.lru_cache(maxsize=100_000)
 def lancaster_set(text: str) -> frozenset[str]:
     return frozenset(lancaster(w) for w in tokens(text) if w.isalpha() and len(w) > 3)
+
+
+def load_synonyms(path: Path | None = None) -> list[tuple[str, list[str]]]:
+    """Synonym groups, one per line: ``corpus word: everyday word, other words``; # starts a comment."""
+    from importlib import resources
+
+    text = path.read_text(encoding="utf-8") if path else (
+        resources.files("interp_qa").joinpath("synonyms.txt").read_text(encoding="utf-8"))
+    groups = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, sep, alts = line.partition(":")
+        others = [a.strip().lower() for a in alts.split(",") if a.strip()]
+        if not sep or not word.strip() or not others:
+            raise ValueError(f"{path or 'synonyms.txt'}:{n}: expected 'corpus word: other word, other word', "
+                             f"got {line!r}")
+        groups.append((word.strip().lower(), others))
+    return groups
 
 
 def split_sentences(text: str) -> list[str]:

@@ -60,9 +60,10 @@ class Assistant:
     @property
     def answerer(self):
         if self._answerer is None:
-            from .answer import ExtractiveAnswerer
+            from .answer import ExtractiveAnswerer, load_synonyms
 
-            self._answerer = ExtractiveAnswerer(self.retriever, self.settings.min_similarity)
+            self._answerer = ExtractiveAnswerer(self.retriever, self.settings.min_similarity,
+                                                load_synonyms(self.settings.synonyms))
         return self._answerer
 
     # ----- the API -----------------------------------------------------------------
@@ -108,8 +109,9 @@ class Assistant:
         top_k = top_k or self.settings.top_k
         if not mode.endswith("+rerank"):
             return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]
-        candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"))  # type: ignore[arg-type]
         q = analysis or self.answerer.analyse(question)
+        candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"),  # type: ignore[arg-type]
+                                             keywords=q.expansion)
         sims = [p.similarity for p in candidates if p.similarity is not None]
         if sims:  # the abstention check looks at every candidate, not only the re-ranked top
             q.best_similarity = max(q.best_similarity or -1.0, *sims)

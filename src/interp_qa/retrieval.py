@@ -107,8 +107,13 @@ class Retriever:
         n = len(self.passages)
         return math.log(1 + (n - self.doc_freq.get(stem, 0) + 0.5) / (self.doc_freq.get(stem, 0) + 0.5))
 
-    def retrieve(self, query: str, top_k: int | None = None, mode: Mode | None = None) -> list[Passage]:
-        """The ``top_k`` passages best matching ``query``, best first."""
+    def retrieve(self, query: str, top_k: int | None = None, mode: Mode | None = None,
+                 keywords: str = "") -> list[Passage]:
+        """The ``top_k`` passages best matching ``query``, best first.
+
+        ``keywords`` are added to the BM25 query only (corpus words for the question's own, from
+        the synonym list); the dense search embeds the question as asked.
+        """
         from llama_index.core.schema import QueryBundle
 
         top_k = top_k or self.settings.top_k
@@ -119,7 +124,8 @@ class Retriever:
         dense_hits: list[NodeWithScore] = []
         if mode in ("dense", "hybrid"):
             dense_hits = self.dense.retrieve(bundle)
-        bm25_hits = self.bm25.retrieve(bundle) if mode in ("bm25", "hybrid") else []
+        bm25_query = QueryBundle(query_str=f"{query} {keywords}") if keywords else bundle
+        bm25_hits = self.bm25.retrieve(bm25_query) if mode in ("bm25", "hybrid") else []
         similarity = {h.node.node_id: cosine_from_chroma(h.score) for h in dense_hits}
         if mode == "dense":
             ranked = [(h.node.node_id, similarity[h.node.node_id]) for h in dense_hits]

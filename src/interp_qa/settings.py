@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # .854 / .854 / .835 (questions) and .719 / .729 / .708 (paraphrases).
     dense_weight: float = Field(0.8, ge=0)
     max_question_chars: int = Field(2000, ge=10)
+    synonyms: Path | None = Field(None, description="Synonym groups for questions (default: the bundled "
+                                  "interp_qa/synonyms.txt; an empty file turns expansion off).")
     # Web UI queue: questions answered at once, and how many may wait (more get "queue full").
     ui_concurrency: int = Field(4, ge=1, le=64)
     ui_queue_size: int = Field(256, ge=1)
