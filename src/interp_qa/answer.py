@@ -86,7 +86,19 @@ class Question:
     search_text: str
     context_terms: list[str] = field(default_factory=list)  # a follow-up's carried-over names
     expansion: str = ""  # corpus words for everyday ones the question uses ("weaknesses" for "drawbacks")
+    words: dict[str, str] = field(default_factory=dict)  # stem -> a question word it stems from
+    definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
+    counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
+
+    @functools.cached_property
+    def coarse(self) -> dict[str, str]:
+        """Stem -> Lancaster stem ("scale" ~ "Scalability").
+
+        Computed on first use, after the embedding model has loaded: NLTK then imports in 0.15 s,
+        against 1.5 s cold alongside the model.
+        """
+        return {st: lancaster(w) for st, w in self.words.items()}
 
 
 class ExtractiveAnswerer:
@@ -128,8 +140,21 @@ class ExtractiveAnswerer:
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
         carried = self.key_terms(prev[0]) if follow else []
-        return Question(question, terms, self.key_terms(question), qtype, search, carried,
-                        expansion=" ".join(expansion))
+        q = Question(question, terms, self.key_terms(question), qtype, search, carried,
+                     expansion=" ".join(expansion))
+        # Computed once here: the re-ranker scores every candidate unit with them, for each search.
+        words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
+        q.words = {st: w for w, st in zip(words, self.r.stem_all(words), strict=True) if st in terms}
+        m = DEFINE_Q.match(question)
+        if m:
+            name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
+            q.definition = re.compile(rf"(?:the |an? )?{name}s?\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b",
+                                      re.I)
+        m = COUNTED_RE.search(question)
+        if m:
+            noun = (m.group(1) or m.group(2)).lower()
+            q.counted = "" if noun in MEASURE_WORDS else noun
+        return q
 
     def content_stems(self, text: str) -> list[str]:
         words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
@@ -145,25 +170,17 @@ class ExtractiveAnswerer:
             stems += found or self.r.stem_all([x for x in parts if x not in STOPWORDS and len(x) > 1])
         return stems
 
-    def coarse_stems(self, q: Question) -> dict[str, str]:
-        """Question stem -> its coarser Lancaster stem, for matching words of one family."""
-        words = [w for w in tokens(q.text) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
-        return {st: lancaster(w) for w, st in zip(words, self.r.stem_all(words), strict=True) if st in q.terms}
-
     def _names_any(self, q: Question, u: Unit) -> bool:
         """Does the unit's passage mention a name the question asks about (any side of a comparison)?"""
         naming = self.naming_terms(q)
         return not naming or len(self.absent_key_terms(q, [u])) < len(naming)
 
     def _counts_asked(self, q: Question, u: Unit) -> bool:
-        m = COUNTED_RE.search(q.text)
-        if not m:
-            return True
-        noun = (m.group(1) or m.group(2)).lower()
-        if noun in MEASURE_WORDS:  # "how many times was it cited": the count is of citations, not "times"
+        """Does the unit count what the question counts ("how many people": "17 people")?"""
+        if not q.counted:  # "how many times was it cited": the count is of citations, not "times"
             return True
         have = self.stem_set(f"{u.passage.section} {u.text}")
-        return self.r.stem_all([noun])[0] in have or lancaster(noun) in lancaster_set(u.text)
+        return self.r.stem_all([q.counted])[0] in have or lancaster(q.counted) in lancaster_set(u.text)
 
     @staticmethod
     def _holds_amount(q: Question, u: Unit) -> bool:
@@ -275,15 +292,12 @@ class ExtractiveAnswerer:
         chosen = self.choose(q, units)
         if best_sim < 0.3 and self.coverage(q, chosen) < 0.2:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
-        if HOW_MANY_Q.search(q.text) and not any(self._holds_amount(q, u) and self._names_any(q, u)
-                                                 and self._counts_asked(q, u) for u in chosen):
+        if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
+                                             and self._counts_asked(q, u) for u in chosen):
             # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
             # head count; no passage gives a number about what was asked.
-            m = COUNTED_RE.search(q.text)
             names = self.naming_terms(q)
-            counted = (m.group(1) or m.group(2)) if m else ""
-            counted = "" if counted.lower() in MEASURE_WORDS else f" of {counted}"
-            why = f"No passage gives the number{counted}" + (
+            why = "No passage gives the number" + (f" of {q.counted}" if q.counted else "") + (
                 " for " + " ".join(names) if names else "") + "."
             return self.abstain(question, passages, why, q)
         absent = self.absent_key_terms(q, chosen)
@@ -340,12 +354,6 @@ class ExtractiveAnswerer:
 
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = 0.35) -> list[Unit]:
         units: list[Unit] = []
-        q_lanc = self.coarse_stems(q)
-        m = DEFINE_Q.match(q.text)
-        definiendum = None
-        if m:
-            name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
-            definiendum = re.compile(rf"(?:the |an? )?{name}s?\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b", re.I)
         for rank, p in enumerate(passages):
             context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
@@ -358,10 +366,10 @@ class ExtractiveAnswerer:
                 u.covered = {s for s in q.terms if s in own}
                 ctx = {s for s in q.terms if s in context and s not in own}
                 lexical = sum(q.terms[s] * self.r.idf(s) for s in u.covered)
-                if q_lanc:  # words of the same family the Snowball stems keep apart
+                if q.coarse:  # words of the same family the Snowball stems keep apart
                     ul = lancaster_set(u.text)
-                    lexical += DERIVED_MATCH_WEIGHT * sum(q.terms[s] * self.r.idf(s) for s, ls in q_lanc.items()
-                                            if s not in u.covered and s not in ctx and ls in ul)
+                    lexical += DERIVED_MATCH_WEIGHT * sum(q.terms[s] * self.r.idf(s) for s, ls in q.coarse.items()
+                                                          if s not in u.covered and s not in ctx and ls in ul)
                 # A sentence under "Red-Teaming" is about red-teaming without saying so; it counts in full.
                 # A front-matter line names its document only through the title (names_document weighs that).
                 ctx_weight = 0.5 if u.kind == "meta" else 1.0
@@ -371,12 +379,12 @@ class ExtractiveAnswerer:
                 if u.kind == "meta":
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
-                    header = set(self.r.stem_all(tokens(u.text.split(":", 1)[0])))
+                    field_words = tokens(u.text.split(":", 1)[0])
+                    header = set(self.r.stem_all(field_words))
                     # "How often was it cited?" names the "Citations" field through a coarser stem.
-                    field_words = [w for w in tokens(u.text.split(":", 1)[0]) if w not in GENERIC_FIELDS]
-                    derived = bool(lancaster_set(" ".join(field_words)) & set(q_lanc.values()))
+                    derived = any(lancaster(w) in q.coarse.values() for w in field_words if w not in GENERIC_FIELDS)
                     u.score += meta_bonus(q, u.text, header, derived) if names_doc else -0.3
-                if definiendum and definiendum.match(u.text):
+                if q.definition and q.definition.match(u.text):
                     u.score += 0.3  # "What is Gemma Scope?" is answered by "Gemma Scope is ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
                     u.score -= 0.3  # "Per Bereska & Gavves (2024), a review ...:" introduces an answer, is none
@@ -479,7 +487,6 @@ class ExtractiveAnswerer:
         cells = [c for c in u.text.split("\n") if ": " in c]
         if not cells:
             return u.text
-        q_lanc = self.coarse_stems(q)
         scored, holding = [], []
         for i, cell in enumerate(cells):
             header, value = cell.split(": ", 1)
@@ -487,7 +494,7 @@ class ExtractiveAnswerer:
             vstems = self.stem_set(value)
             s = sum(q.terms.get(t, 0) * self.r.idf(t) for t in hstems) * 1.0
             coarse = lancaster_set(header)  # "scale" names the "Scalability" column
-            s += DERIVED_MATCH_WEIGHT * sum(q.terms.get(t, 0) * self.r.idf(t) for t, ls in q_lanc.items()
+            s += DERIVED_MATCH_WEIGHT * sum(q.terms.get(t, 0) * self.r.idf(t) for t, ls in q.coarse.items()
                                             if t not in hstems and ls in coarse)
             s += sum(q.terms.get(t, 0) * self.r.idf(t) for t in vstems) * 0.6
             typed = type_bonus(q, value)
@@ -604,10 +611,10 @@ def type_bonus(q: Question, text: str) -> float:
     return 0.0
 
 
-HOW_MANY_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)  # asks for a count ("how much work" may not)
 MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "different", "total", "of", "in",
                  "the", "such", "distinct", "separate", "individual", "new"}
-COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)|\bnumber of ([a-z][\w-]*)", re.I)  # ... of what
+# "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
+COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)|\bnumber of ([a-z][\w-]*)", re.I)
 # Amounts written in words: "about a third", "hundreds of SAEs", "millions of features".
 AMOUNT_WORDS_RE = re.compile(r"\b(?:a|one|two) (?:third|quarter|half)\b|\bhalf\b|\b(?:dozens|hundreds|thousands|"
                              r"millions|billions|trillions)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"

@@ -198,7 +198,7 @@ SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
 # "Compare A and B on C", "the difference between A and B in C"
 COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
-                        r"^(?P<pre>.*?)\bdifference(?:s)? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
+                        r"^.*?\bdifferences? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$", re.I)
 # A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
 NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
