@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interp_qa import Answer, Passage
-from interp_qa.answer import untraceable
+from interp_qa.compose import untraceable
 
 from .conftest import says
 
@@ -95,7 +95,7 @@ def test_a_comparison_finds_both_sides(assistant):
     ],
 )
 def test_comparison_sides(question, sides):
-    from interp_qa.assistant import comparison_sides
+    from interp_qa.question import comparison_sides
 
     assert comparison_sides(question) == sides
 
@@ -143,14 +143,14 @@ def test_a_short_list_is_answered_whole(assistant):
 
 def test_everyday_words_find_the_corpus_words(assistant):
     # The survey's label is "Weaknesses"; the question says "drawbacks" (bundled synonyms.txt).
-    assert assistant.answerer.expand("What are the drawbacks of red-teaming?") == ["weaknesses"]
+    assert assistant.steps[0].expand("What are the drawbacks of red-teaming?") == ["weaknesses"]
     answer = assistant.ask("What are the drawbacks of red-teaming?")
     assert "Weaknesses: Can't rule out deception" in answer.text
     assert untraceable(answer.text, answer.citations) == []
 
 
 def test_synonym_file_errors_name_the_line(tmp_path):
-    from interp_qa.answer import load_synonyms
+    from interp_qa.question import load_synonyms
 
     path = tmp_path / "syn.txt"
     path.write_text("# comment\nweaknesses: drawbacks, downsides\n\nno colon here\n")
@@ -190,3 +190,22 @@ def test_module_level_api(monkeypatch, settings, assistant):
     assert interp_qa.retrieve("induction heads", top_k=2)[0].title
     answer = interp_qa.ask("Who released Gemma Scope?")
     assert answer.citations and "DeepMind" in answer.text
+
+
+def test_each_ask_reads_its_question_once(assistant):
+    # A comparison is searched three times (whole, and each side); a follow-up twice. The question
+    # is still read once, and the same Question flows down to re-ranking and composition.
+    for question, history in [("Did Anthropic or OpenAI extract more features?", None),
+                              ("And for GPT-4?", ["How many features did Anthropic extract from Claude 3 Sonnet?"])]:
+        before = assistant.analyses
+        assistant.ask(question, history=history)
+        assert assistant.analyses - before == 1
+
+
+def test_passage_kinds_are_the_ones_corpus_emits(assistant):
+    from typing import get_args
+
+    from interp_qa.types import PassageKind
+
+    kinds = {p.kind for p in assistant.retriever.passages.values()}
+    assert kinds <= set(get_args(PassageKind)) and "metadata" in kinds

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from interp_qa.cleaning import CARD_RE, NUMBER_RE, build_corpus, clean_page, split_row
+from interp_qa.cleaning import CARD_RE, build_corpus, clean_page, split_row
+from interp_qa.text import DIGITS_RE as NUMBER_RE
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 RAW = (CORPUS / "raw" / "survey-page.txt").read_text(encoding="utf-8")

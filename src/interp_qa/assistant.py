@@ -1,4 +1,9 @@
-"""The assistant: settings + index + retriever + answerer behind three calls."""
+"""The assistant: orchestrates one question down the steps, and nothing else.
+
+check and read the question (:mod:`question`) -> retrieve candidates (:mod:`retrieval`) -> re-rank
+them by their best unit (:mod:`rerank`) -> compose a cited answer or abstain (:mod:`compose`) ->
+or let a model write it and check it (:mod:`generate`, :mod:`grounding`). No step calls back up.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,18 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .index import IndexMissingError, IngestReport, ingest
+from .question import Question, check_question
 from .settings import Settings, set_offline_switches
+from .text import MODES
 from .types import Answer, Passage
 
-MODES = ("hybrid+rerank", "hybrid", "dense", "bm25")
+if TYPE_CHECKING:
+    from .compose import Composer
+    from .question import QuestionReader
+    from .rerank import UnitScorer
 
 
 class Assistant:
@@ -28,8 +39,9 @@ class Assistant:
         self.settings = settings or Settings()
         self.auto_ingest = auto_ingest
         self._retriever = None
-        self._answerer = None
+        self._steps: tuple[QuestionReader, UnitScorer, Composer] | None = None
         self._generator = None
+        self.analyses = 0  # questions read so far (a test checks each ask reads its question once)
         self._lock = threading.Lock()
 
     # ----- lifecycle ---------------------------------------------------------------
@@ -38,7 +50,7 @@ class Assistant:
         with self._lock:
             report = ingest(self.settings, paths, rebuild=rebuild, progress=progress)
             self._retriever = None  # reload passages and BM25 on next use
-            self._answerer = None
+            self._steps = None
             return report
 
     @property
@@ -58,28 +70,26 @@ class Assistant:
         return self._retriever
 
     @property
-    def answerer(self):
-        if self._answerer is None:
-            from .answer import ExtractiveAnswerer, load_synonyms
+    def steps(self) -> tuple[QuestionReader, UnitScorer, Composer]:
+        """The question reader, unit scorer and composer, built on the loaded index's statistics."""
+        if self._steps is None:
+            from .compose import Composer
+            from .question import QuestionReader, load_synonyms
+            from .rerank import UnitScorer
 
-            self._answerer = ExtractiveAnswerer(self.retriever, self.settings.min_similarity,
-                                                load_synonyms(self.settings.synonyms))
-        return self._answerer
+            stats = self.retriever
+            scorer = UnitScorer(stats)
+            self._steps = (QuestionReader(stats, load_synonyms(self.settings.synonyms)), scorer,
+                           Composer(stats, scorer, self.settings.min_similarity))
+        return self._steps
 
-    # ----- the API -----------------------------------------------------------------
+    def read_question(self, question: str, history: list[str] | None = None) -> Question:
+        """The question read once into a :class:`Question` (type, key terms, sides, follow-up context)."""
+        self.analyses += 1
+        return self.steps[0].read(question, history)
+
     def check_question(self, question: object) -> str:
-        if not isinstance(question, str):
-            raise ValueError(f"The question must be a string, not {type(question).__name__}.")
-        limit = self.settings.max_question_chars
-        # Far over the limit: say so before spending time normalising it.
-        cleaned = clean_question(question) if len(question) <= 4 * limit else question
-        if not cleaned:
-            raise ValueError("The question is empty. Ask something about the survey, e.g. "
-                             "'How many features did Anthropic extract from Claude 3 Sonnet?'")
-        if len(cleaned) > limit:
-            raise ValueError(f"The question is {len(cleaned)} characters long; the limit is {limit}. "
-                             "Shorten it to the question itself.")
-        return read_lookalikes_as_latin(cleaned)
+        return check_question(question, self.settings.max_question_chars)
 
     def retrieve(self, question: str, top_k: int | None = None, mode: str | None = None) -> list[Passage]:
         """The passages that best match ``question``, best first."""
@@ -89,7 +99,7 @@ class Assistant:
         return self._search(question, question, top_k, mode)
 
     def _search(self, query: str, question: str, top_k: int | None, mode: str | None,
-                analysis=None) -> list[Passage]:
+                analysis: Question | None = None) -> list[Passage]:
         mode = mode or self.settings.retrieval_mode
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}.")
@@ -102,20 +112,21 @@ class Assistant:
             # had open: load the live one and search again.
             with self._lock:
                 self._retriever = None
-                self._answerer = None
+                self._steps = None
             return self._search_once(query, question, top_k, mode, analysis)
 
-    def _search_once(self, query: str, question: str, top_k: int | None, mode: str, analysis=None) -> list[Passage]:
+    def _search_once(self, query: str, question: str, top_k: int | None, mode: str,
+                     analysis: Question | None = None) -> list[Passage]:
         top_k = top_k or self.settings.top_k
         if not mode.endswith("+rerank"):
             return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]
-        q = analysis or self.answerer.analyse(question)
+        q = analysis or self.read_question(question)
         candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"),  # type: ignore[arg-type]
                                              keywords=q.expansion)
         sims = [p.similarity for p in candidates if p.similarity is not None]
         if sims:  # the abstention check looks at every candidate, not only the re-ranked top
             q.best_similarity = max(q.best_similarity or -1.0, *sims)
-        return self.answerer.rerank(q, candidates)[:top_k]
+        return self.steps[1].rerank(q, candidates)[:top_k]
 
     @property
     def generator(self):
@@ -155,9 +166,8 @@ class Assistant:
         """
         question = self.check_question(question)
         t0 = time.perf_counter()
-        answerer = self.answerer
         generator = None if backend == "extractive" else self.generator
-        q = answerer.analyse(question, history)
+        q = self.read_question(question, history)
         condensed = None
         if generator is not None and history and q.search_text != question:
             condensed = generator.condense(question, history)
@@ -168,13 +178,12 @@ class Assistant:
             # A follow-up: also search the new question alone, so its own subject is found.
             own = self._search(question, question, top_k, mode, q)
             passages = interleave(own, passages)
-        sides = comparison_sides(question)
         # The whole question was searched already; a side that repeats its start adds nothing.
-        for side in [s for s in sides if s != question and not question.startswith(s)]:
+        for side in [s for s in q.sides if s != question and not question.startswith(s)]:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
             passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
-        extractive = answerer.answer(question, passages, q)
+        extractive = self.steps[2].answer(question, passages, q)
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
         extractive.timings.answer_ms = round((t2 - t1) * 1000, 2)
@@ -189,84 +198,6 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield piece
-
-
-WORD_RE = re.compile(r"\w+")
-# Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
-ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
-SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
-# "Compare A and B on C", "the difference between A and B in C"
-COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
-                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
-                        r"^.*?\bdifferences? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
-                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$", re.I)
-# A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
-NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
-INLINE_OR_RE = re.compile(rf"\b(?P<a>{NAME})\s+(?:or|vs\.?|versus)\s+(?P<b>{NAME})")
-NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "What", "Has", "Have", "Can", "Could",
-             "Should", "Would", "Will", "How", "When", "Where", "Why", "And", "Or", "The", "A", "An", "In", "On"}
-
-
-def comparison_sides(question: str) -> list[str]:
-    """The sides of a comparison, each with the shared words of the question.
-
-    "Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?" gives
-    ["Which extracted more features, Anthropic from Claude 3 Sonnet", "OpenAI from GPT-4 Which
-    extracted more features"]; "Did Anthropic or OpenAI extract more features?" gives ["Did
-    Anthropic extract more features", "Did OpenAI extract more features"]; "Compare RLHF and
-    interpretability on deception" gives ["RLHF deception", "interpretability deception"]; a
-    question that compares nothing gives [question].
-    """
-    q = question.strip().rstrip("?.! ")
-    m = COMPARE_RE.match(q)
-    if m:
-        a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
-        rest = m.group("c") or m.group("c2") or ""  # what they are compared on
-        return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
-    parts = SIDES_RE.split(q)
-    m = INLINE_OR_RE.search(q)
-    if m and not (len(parts) == 2 and re.search(r"[,:]", parts[0])):
-        a, b = m.group("a"), m.group("b")
-        first = a.split()[0]
-        if first in NOT_NAMES:  # "Did Anthropic or OpenAI": the question word is not part of the name
-            a = a.split(None, 1)[1] if " " in a else ""
-        if a and b and not (b.split() and b.split()[-1] in NOT_NAMES):
-            start = m.start("a") + (len(m.group("a")) - len(a))
-            return [q[:start] + a + q[m.end():], q[:start] + b + q[m.end():]]
-    if len(parts) != 2 or not all(p.strip() for p in parts):
-        return [question]
-    left, right = parts
-    shared = re.split(r"[,:]", left, maxsplit=1)[0] if re.search(r"[,:]", left) else ""
-    return [left, f"{right} {shared}".strip()]
-
-
-def clean_question(question: str) -> str:
-    """Control characters and terminal escape codes dropped, compatibility forms folded (NFKC: full-width letters,
-    ligatures), surrounding space stripped."""
-    import unicodedata
-
-    text = ANSI_RE.sub("", unicodedata.normalize("NFKC", question))
-    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
-
-
-def read_lookalikes_as_latin(text: str) -> str:
-    """Look-alike letters inside mixed-script words read as Latin: "Аnthropic" with a
-    Cyrillic А is "Anthropic". Words wholly in one script (Greek, Cyrillic) are kept."""
-    if text.isascii():
-        return text
-    from confusable_homoglyphs import confusables
-
-    def latin(m: re.Match) -> str:
-        word = m.group(0)
-        if not confusables.is_dangerous(word, preferred_aliases=["latin"]):
-            return word
-        for found in confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []:
-            glyph = next((h["c"] for h in found["homoglyphs"] if h["n"].startswith("LATIN")), None)
-            if glyph:
-                word = word.replace(found["character"], glyph)
-        return word
-
-    return WORD_RE.sub(latin, text)
 
 
 def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:

@@ -23,8 +23,6 @@ AUTHOR_LINE_RE = re.compile(
 REF_HEADER_RE = re.compile(r"^(?P<number>\d+)(?P<rest>.*)▸$")
 MERMAID_NODE_RE = re.compile(r"(?P<id>\w+)(?:\[(?P<label>[^\]]*)\])?")
 BOLD_LABEL_RE = re.compile(r"^(?P<label>[A-Z][^:.]{1,45}): (?P<text>\S.*)$")
-# A number as a fact: not glued to letters before it (that would be a hex colour or an id).
-NUMBER_RE = re.compile(r"(?<![\w#])\d+(?:[.,]\d+)*")
 
 
 @dataclass

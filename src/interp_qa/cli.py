@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from .text import MODES
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.add_argument("--top-k", type=int, default=None, help="passages to retrieve (default 5)")
-    p.add_argument("--mode", choices=["hybrid+rerank", "hybrid", "dense", "bm25"], default=None)
+    p.add_argument("--mode", choices=MODES, default=None)
     p.add_argument("--history", action="append", default=[], help="an earlier question (repeatable)")
     p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
                    help="print the answer as it is written (default: when printing to a terminal)")
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("retrieve", help="show the passages retrieved for a question")
     p.add_argument("question")
     p.add_argument("--top-k", type=int, default=5)
-    p.add_argument("--mode", choices=["hybrid+rerank", "hybrid", "dense", "bm25"], default=None)
+    p.add_argument("--mode", choices=MODES, default=None)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("serve", help="start the web UI")
@@ -182,7 +184,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     paths = write_outputs(results, args.out or PROJECT_ROOT / "eval" / "results")
     print(f"\nWrote {paths['json']}, {paths['report']}, {paths['chart']}")
     best = max(results["retrieval"].values(), key=lambda m: m["mrr"])
-    gates = [("hit1", best["hit@1"]), ("mrr", best["mrr"]), ("fact_accuracy", results["answers"]["fact_accuracy"])]
+    facts = (results.get("answers") or {}).get("fact_accuracy")
+    gates = [("hit1", best["hit@1"]), ("mrr", best["mrr"]), ("fact_accuracy", facts)]
     failed = [f"{n} {v:.3f} < {getattr(args, 'min_' + n)}" for n, v in gates
               if getattr(args, "min_" + n) is not None and v is not None and v < getattr(args, "min_" + n)]
     if failed:

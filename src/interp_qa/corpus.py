@@ -54,6 +54,7 @@ class PassageRecord:
     refs: list[str] = field(default_factory=list)
     url: str | None = None
     has_front_matter: bool = False
+    position: int = 0  # order in its document: section digests list passages as the document does
 
     @property
     def content_hash(self) -> str:
@@ -207,9 +208,8 @@ def split_passages(doc: Document) -> list[PassageRecord]:
         for piece in _limit(text, kind):
             counters[key] = counters.get(key, 0) + 1
             pid = f"{doc.doc_id}#{key}-{counters[key]}"
-            out.append(
-                PassageRecord(pid, piece, doc.title, sec, doc.source, doc.doc_id, kind, refs, url, bool(doc.meta))
-            )
+            out.append(PassageRecord(pid, piece, doc.title, sec, doc.source, doc.doc_id, kind, refs, url,
+                                     bool(doc.meta), position=len(out)))
 
     if doc.meta:
         meta_text = _meta_text(doc.meta)

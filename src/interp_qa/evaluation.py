@@ -9,6 +9,21 @@ Question-set format (JSONL, one :class:`EvalQuestion` per line, version 1)::
 
 A retrieved passage is *relevant* when it contains one of the evidence quotes (case and
 white space ignored), so any retriever, including the naive baseline, is judged alike.
+
+Broad questions (``eval/broad.jsonl``) ask for a section's worth of content ("What are the key
+cruxes?", "How does A compare with B?"). Instead of ``facts`` they list the key ``points`` a reader
+expects, each a group of acceptable spellings, and ``min_share``, the share of points an answer
+must hold to pass::
+
+    {"id": "b01", "question": "What are the main points of disagreement in this debate?",
+     "category": "broad", "kind": "cruxes",
+     "points": [["more intelligent than our own", "smarter than"], ["opaque"], ...],
+     "min_share": 0.75,
+     "evidence": ["Key Cruxes > Key Questions"]}   # matched against a cited passage's section path + text
+
+A broad answer passes when it does not abstain, holds at least ``min_share`` of the points and
+cites a passage holding an evidence quote. The same figures are reported for reading the naive
+baseline's top-1 and top-3 raw chunks (llama-index's default pipeline), with the characters read.
 """
 
 from __future__ import annotations
@@ -24,6 +39,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from .text import MODES
+
 if TYPE_CHECKING:
     from .assistant import Assistant
     from .types import Answer
@@ -34,7 +51,7 @@ DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions.js
 # wordings it was not written for. Written before the session-4 re-ranker changes, then used to vet each
 # of them (a change was kept only if neither set got worse), so it is a check, not a blind test.
 PARAPHRASES = DEFAULT_QUESTIONS.with_name("paraphrases.jsonl")
-CONFIGS = ["bm25", "dense", "hybrid", "hybrid+rerank", "naive"]
+CONFIGS = [*reversed(MODES), "naive"]  # each part alone, the whole, and a newcomer's pipeline
 
 
 class EvalQuestion(BaseModel):
@@ -49,13 +66,18 @@ class EvalQuestion(BaseModel):
     history: list[str] = Field(default_factory=list)
     answerable: bool = True
     paraphrase_of: str | None = Field(None, description="Id of the question this one rewords, if any.")
+    points: list[list[str]] = Field(default_factory=list, description="Broad questions: key points, each a "
+                                    "group of acceptable spellings.")
+    min_share: float = Field(0.6, ge=0, le=1, description="Broad questions: share of points an answer must hold.")
+    kind: str = Field("", description="Broad questions: overview | conditions | cruxes | arguments | comparison | "
+                      "timeline | list.")
 
     @model_validator(mode="after")
     def _answerable_has_evidence(self) -> EvalQuestion:
         if self.answerable and not self.evidence:
             raise ValueError("an answerable question needs at least one evidence quote")
-        if any(not group for group in self.facts):
-            raise ValueError("each fact needs at least one spelling")
+        if any(not group for group in self.facts) or any(not group for group in self.points):
+            raise ValueError("each fact and point needs at least one spelling")
         return self
 
 
@@ -146,6 +168,45 @@ def citation_supports(text: str, q: EvalQuestion) -> bool:
     return contains_any(text, q.evidence) or any(contains_any(text, g) for g in q.facts)
 
 
+def point_recall(text: str, points: list[list[str]]) -> float:
+    """Share of the key points (groups of spellings) that ``text`` holds."""
+    return sum(contains_any(text, group) for group in points) / len(points) if points else 1.0
+
+
+def cited_text(p) -> str:
+    """What a citation shows a reader: its section path and its text."""
+    return f"{p.section}\n{p.text}"
+
+
+def broad_metrics(answers: list[tuple[EvalQuestion, Answer, float]]) -> dict:
+    """Pass rate, key-point recall, citation support and length for broad questions."""
+    rows = []
+    for q, a, _ in answers:
+        recall = 0.0 if a.abstained else point_recall(a.text, q.points)
+        cited = not a.abstained and any(contains_any(cited_text(c), q.evidence) for c in a.citations)
+        rows.append((recall >= q.min_share - 1e-9 and cited, recall, cited, len(a.text)))
+    return _broad_summary(rows)
+
+
+def _broad_summary(rows: list[tuple[bool, float, bool, int]]) -> dict:
+    mean = lambda xs: round(statistics.mean(xs), 4) if xs else None  # noqa: E731
+    return {"n": len(rows), "pass_rate": mean([float(r[0]) for r in rows]),
+            "point_recall": mean([r[1] for r in rows]), "citation_support": mean([float(r[2]) for r in rows]),
+            "mean_answer_chars": mean([r[3] for r in rows])}
+
+
+def broad_baseline(chunks_by_question: list[tuple[EvalQuestion, list[str]]], k: int) -> dict:
+    """The same figures for a reader of the first ``k`` raw chunks (no answer, just reading)."""
+    rows = []
+    for q, chunks in chunks_by_question:
+        text = "\n".join(chunks[:k])
+        recall = point_recall(text, q.points)
+        cited = contains_any(text, q.evidence)
+        # A reader of raw chunks reads the source itself: it passes on the points alone.
+        rows.append((recall >= q.min_share - 1e-9, recall, cited, len(text)))
+    return _broad_summary(rows)
+
+
 # ----- the naive baseline ------------------------------------------------------------
 class NaiveBaseline:
     """A newcomer's first llama-index pipeline: raw page, fixed-size chunks, dense only."""
@@ -165,6 +226,17 @@ class NaiveBaseline:
         return [n.node.get_content() for n in self.retriever.retrieve(query)]
 
 
+def default_pipeline_chunks(embed_model, raw_path: Path, questions: list[EvalQuestion]) -> list[list[str]]:
+    """llama-index's default pipeline on the raw page (SentenceSplitter's 1,024-token chunks, dense):
+    the top three chunks per question, what a reader of its sources would read."""
+    from llama_index.core import Document, VectorStoreIndex
+
+    index = VectorStoreIndex.from_documents([Document(text=raw_path.read_text(encoding="utf-8"))],
+                                            embed_model=embed_model)
+    retriever = index.as_retriever(similarity_top_k=3)
+    return [[n.node.get_content() for n in retriever.retrieve(q.question)] for q in questions]
+
+
 # ----- running -----------------------------------------------------------------------
 def evaluate(
     assistant: Assistant,
@@ -181,10 +253,9 @@ def evaluate(
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         raise ValueError(f"unknown config(s) {unknown}; choose from {CONFIGS}")
-    answerer = assistant.answerer  # loads model and index once
     answerable = [q for q in questions if q.answerable]
-    searches = {q.id: answerer.analyse(q.question, q.history).search_text for q in questions}
-    results: dict = {"format_version": FORMAT_VERSION, "questions": len(questions), "retrieval": {}, "answers": {},
+    searches = {q.id: assistant.read_question(q.question, q.history).search_text for q in questions}
+    results: dict = {"format_version": FORMAT_VERSION, "questions": len(questions), "retrieval": {},
                      "created": datetime.now().isoformat(timespec="seconds"),
                      "answer_backend": assistant.settings.llm}
     per_question: dict[str, dict] = {q.id: {"question": q.question, "category": q.category} for q in questions}
@@ -223,11 +294,24 @@ def evaluate(
         answers.append((q, a, (time.perf_counter() - t0) * 1000))
         bar.update(1)
     bar.close()
-    results["answers"] = answer_metrics(answers)
-    results["answers_by_category"] = {
-        cat: answer_metrics([x for x in answers if x[0].category == cat])
-        for cat in sorted({q.category for q in questions})
-    }
+    broad = [x for x in answers if x[0].points]
+    answers = [x for x in answers if not x[0].points]
+    if broad:
+        bq = [q for q, _, _ in broad]
+        chunks = default_pipeline_chunks(assistant.retriever.embed, PROJECT_ROOT / "corpus" / "raw" /
+                                         "survey-page.txt", bq)
+        results["broad"] = broad_metrics(broad)
+        results["broad"]["p50_ms"] = round(percentile([ms for _, _, ms in broad], 50), 2)
+        results["broad_by_kind"] = {k: broad_metrics([x for x in broad if x[0].kind == k])
+                                    for k in sorted({q.kind for q in bq})}
+        results["broad_baseline"] = {f"top{k}": broad_baseline(list(zip(bq, chunks, strict=True)), k)
+                                     for k in (1, 3)}
+    if answers:
+        results["answers"] = answer_metrics(answers)
+        results["answers_by_category"] = {
+            cat: answer_metrics([x for x in answers if x[0].category == cat])
+            for cat in sorted({q.category for q, _, _ in answers})
+        }
     llm = assistant.settings.llm
     results["llm_judged"] = {
         "faithfulness": None, "correctness": None,
@@ -235,14 +319,20 @@ def evaluate(
                       "need one." if llm == "extractive" else "LLM judging is not wired yet.",
     }
     failures = []
-    for q, a, _ in answers:
-        ok = (a.abstained if not q.answerable else (not a.abstained and fact_ok(a.text, q.facts)
-              and any(citation_supports(c.text, q) for c in a.citations)))
+    for q, a, _ in answers + broad:
+        if q.points:
+            recall = 0.0 if a.abstained else point_recall(a.text, q.points)
+            ok = (recall >= q.min_share - 1e-9
+                  and any(contains_any(cited_text(c), q.evidence) for c in a.citations))
+        else:
+            ok = (a.abstained if not q.answerable else (not a.abstained and fact_ok(a.text, q.facts)
+                  and any(citation_supports(c.text, q) for c in a.citations)))
         per_question[q.id].update(answer=a.text, abstained=a.abstained, correct=ok)
         if not ok:
             failures.append({
                 "id": q.id, "category": q.category, "question": q.question, "history": q.history,
-                "expected": q.answer or "(abstain)", "facts": q.facts, "got": a.text,
+                "expected": q.answer or ("" if q.points else "(abstain)"), "facts": q.facts or q.points,
+                "got": a.text,
                 "cited": [f"{c.id}: {c.text[:160]}" for c in a.citations],
             })
     results["failures"] = failures
@@ -285,7 +375,17 @@ def format_table(results: dict) -> str:
     for c, m in results["retrieval"].items():
         lines.append(f"{c:<15}{m['hit@1']:>7.3f}{m['hit@3']:>7.3f}{m['hit@5']:>7.3f}{m['mrr']:>7.3f}"
                      f"{m['ndcg@5']:>8.3f}{m['mean_passage_chars']:>7.0f}{m['p50_ms']:>8.1f}{m['p95_ms']:>8.1f}")
-    a = results["answers"]
+    if "broad" in results:
+        head = f"{'broad questions':<19}{'n':>4}{'pass':>7}{'points':>8}{'cite':>7}{'chars':>8}"
+        lines += ["", "Broad questions (key points held, citation holds the evidence)", head, "-" * len(head)]
+        rows = [("assistant", results["broad"])] + [(f"  {k}", m) for k, m in results["broad_by_kind"].items()]
+        rows += [(f"naive {k} chunks", m) for k, m in results["broad_baseline"].items()]
+        for name, m in rows:
+            lines.append(f"{name:<19}{m['n']:>4}{m['pass_rate']:>7.3f}{m['point_recall']:>8.3f}"
+                         f"{m['citation_support']:>7.3f}{m['mean_answer_chars']:>8.0f}")
+    a = results.get("answers")
+    if not a:
+        return "\n".join(lines)
     lines += ["", "Answers", _answer_head(), _answer_row("all", a)]
     for cat, m in results["answers_by_category"].items():
         lines.append(_answer_row(cat, m))

@@ -16,8 +16,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from .answer import STOPWORDS
 from .prompts import ANSWER_TEMPLATE, PASSAGE_TEMPLATE, UNSUPPORTED_TAG
+from .text import DIGITS_RE, STOPWORDS, tokens
 from .types import Passage
 
 # Text written to steer a model rather than to inform a reader.
@@ -31,8 +31,6 @@ INJECTION_RE = re.compile(
 WITHHELD = "[text addressed to an AI model, withheld]"
 MARKERS_RE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[A-Z0-9\"'(*-])")
-NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-WORD_RE = re.compile(r"[a-z][a-z0-9'-]+")
 # The answerer's stopwords, plus the words a generated answer uses to talk about its sources.
 STOP = STOPWORDS | {"using", "used", "use", "passage", "passages", "answer", "question", "says"}
 
@@ -106,12 +104,12 @@ class GroundedAnswer:
 
 def content_words(text: str) -> set[str]:
     """Crude stems of the words that carry meaning: plural -s dropped, cut to six letters."""
-    words = (w for w in WORD_RE.findall(text.lower()) if w not in STOP and len(w) > 2)
+    words = (w for w in tokens(text) if w not in STOP and len(w) > 2 and not w[0].isdigit())
     return {(w[:-1] if w.endswith("s") and len(w) > 3 else w)[:6] for w in words}
 
 
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in NUMBER_RE.findall(text)}
+    return {n.replace(",", "") for n in DIGITS_RE.findall(text)}
 
 
 def supports(sentence: str, passage_texts: list[str], min_overlap: float = 0.5) -> bool:

@@ -221,6 +221,7 @@ def to_node(p: PassageRecord, root: str) -> TextNode:
             "url": p.url or "",
             "content_hash": p.content_hash,
             "embed_text": p.embed_text(),
+            "position": p.position,
         },
         # The stored metadata is for the app, not for the embedding or an LLM prompt.
         excluded_embed_metadata_keys=["embed_text"],
@@ -291,6 +292,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
 
     root_of = {d.doc_id: d.root for d in docs}
     todo: list[PassageRecord] = []
+    moved: dict[str, int] = {}  # unchanged passages whose place in their document changed: metadata only
     for p in passages:
         prev = stored.get(p.id)
         if prev is None:
@@ -301,6 +303,8 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
             todo.append(p)
         else:
             report.unchanged += 1
+            if prev.get("position") != p.position:
+                moved[p.id] = p.position
 
     # Passages of files that are gone (under a root being ingested); files that failed
     # to load keep their old passages, so a bad edit never loses what was indexed.
@@ -316,7 +320,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
             stale.add(pid)
     report.removed = len(stale)
 
-    if not todo and not stale and live and not rebuild:
+    if not todo and not stale and not moved and live and not rebuild:
         _drop_old_generations(client, settings.collection, keep=live)
         report.seconds = time.perf_counter() - t0
         return report
@@ -362,7 +366,9 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     keep = [pid for pid in stored if pid not in stale and pid not in todo_ids]
     for k in range(0, len(keep), WRITE_BATCH):  # unchanged passages move with their vectors
         got = old.get(ids=keep[k : k + WRITE_BATCH], include=["embeddings", "documents", "metadatas"])
-        new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+        metas = [m if pid not in moved else {**m, "position": moved[pid]}
+                 for pid, m in zip(got["ids"], got["metadatas"], strict=True)]
+        new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=metas)
     nodes = []
     for p in todo:
         node = to_node(p, root_of[p.doc_id])

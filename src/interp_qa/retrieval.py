@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
 from .index import IndexMissingError, check_collection, get_collection, load_embed_model, open_client
 from .settings import Settings
+from .text import phrase_words, tokens
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -23,15 +23,10 @@ if TYPE_CHECKING:
     from llama_index.core.schema import NodeWithScore
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
+    from .sections import SectionTree
+
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
-TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
-
-
-def tokens(text: str) -> list[str]:
-    return [t.lower() for t in TOKEN_RE.findall(text)]
-
-
 class Retriever:
     """Loads the index once and answers ``retrieve`` calls in milliseconds.
 
@@ -80,6 +75,7 @@ class Retriever:
             df.update(set(self.stem_all(words)))
         self.doc_freq = df
         self.numbered = numbered_phrases(n.text for n in bm25_nodes)
+        self._query_vectors: dict[str, list[float]] = {}
 
     @property
     def embed(self) -> HuggingFaceEmbedding:
@@ -99,6 +95,23 @@ class Retriever:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    @functools.cached_property
+    def tree(self) -> SectionTree:
+        """The documents' sections, built from the passages' heading paths."""
+        from .sections import SectionTree
+
+        return SectionTree(self.passages)
+
+    def query_embedding(self, query: str) -> list[float]:
+        """The query's embedding; the last few are kept (retrieval and section search embed the same question)."""
+        vec = self._query_vectors.get(query)
+        if vec is None:
+            vec = self.embed.get_query_embedding(query)
+            if len(self._query_vectors) > 64:
+                self._query_vectors.clear()
+            self._query_vectors[query] = vec
+        return vec
 
     def stem_all(self, words: list[str]) -> list[str]:
         return self.stemmer.stemWords(words)
@@ -120,7 +133,7 @@ class Retriever:
         mode = mode or self.settings.retrieval_mode
         # Embed the question once: the dense retriever reuses it, and so does the similarity
         # of BM25-only hits (the answerer's abstention needs every passage's similarity).
-        bundle = QueryBundle(query_str=query, embedding=self.embed.get_query_embedding(query))
+        bundle = QueryBundle(query_str=query, embedding=self.query_embedding(query))
         dense_hits: list[NodeWithScore] = []
         if mode in ("dense", "hybrid"):
             dense_hits = self.dense.retrieve(bundle)
@@ -156,14 +169,6 @@ class Retriever:
         got = self.collection.get(ids=passage_ids, include=["embeddings"])
         q = np.asarray(query_embedding)
         return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
-
-
-WORD_RE = re.compile(r"[a-z0-9]+")
-
-
-def phrase_words(text: str) -> tuple[str, ...]:
-    """"Claude 3.5" -> ("claude", "3", "5"): how names with version numbers are compared."""
-    return tuple(WORD_RE.findall(text.lower()))
 
 
 def numbered_phrases(texts) -> set[tuple[str, ...]]:
@@ -222,7 +227,8 @@ def passage_from_meta(pid: str, text: str, meta: dict) -> Passage:
         title=str(meta.get("title", "")),
         section=str(meta.get("section", "")),
         source=str(meta.get("source", "")),
-        kind=str(meta.get("kind", "paragraph")),
+        kind=meta.get("kind") or "paragraph",
         refs=refs,
         url=meta.get("url") or None,
+        position=int(meta.get("position") or 0),
     )

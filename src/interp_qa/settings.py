@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from .text import Mode
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 
@@ -86,7 +88,7 @@ class Settings(BaseSettings):
     embed_cache: bool = Field(True, description="Keep every computed vector in data_dir/embeddings.sqlite3 by "
                               "content hash, so no text is embedded twice (new collection, server mode, rebuild).")
     top_k: int = Field(5, ge=1, le=50)
-    retrieval_mode: Literal["hybrid+rerank", "hybrid", "dense", "bm25"] = "hybrid+rerank"
+    retrieval_mode: Mode = "hybrid+rerank"
     # Reciprocal-rank fusion: weight of the dense list against BM25 (1.0 = equal). Measured with
     # hybrid+rerank on eval/questions.jsonl: 0.3 -> hit@1 .757, 0.6 and 0.8 -> .767, 1.0 -> .757, 1.5 -> .738;
     # re-checked after the session-4 re-ranker changes on both question sets: 0.6 / 0.8 / 1.0 -> hit@1

@@ -6,6 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+PassageKind = Literal["paragraph", "list", "table_row", "metadata", "code"]
+# What an answer rests on: one fact (a sentence, item or row), a section's digest, two sides side by side.
+AnswerScope = Literal["fact", "section", "comparison", "abstained"]
+
 
 class Passage(BaseModel):
     """A citable piece of the corpus: a paragraph, a list with its lead, or a table row."""
@@ -16,10 +20,12 @@ class Passage(BaseModel):
     title: str = Field(description="Title of the document the passage comes from.")
     section: str = Field("", description="Section path inside the document, ' > '-separated.")
     source: str = Field(description="File the passage comes from, relative to its corpus folder.")
-    kind: str = Field("paragraph", description="paragraph | list | table_row | front_matter")
+    kind: PassageKind = Field("paragraph", description="paragraph | list | table_row | metadata (a reference's "
+                              "front matter: authors, year, ...) | code")
     similarity: float | None = Field(None, description="Cosine similarity to the question (dense).")
     refs: list[str] = Field(default_factory=list, description="Reference files the passage links to.")
     url: str | None = None
+    position: int = Field(0, description="Order of the passage in its document.")
 
 
 class Timings(BaseModel):
@@ -37,6 +43,7 @@ class Answer(BaseModel):
     citations: list[Passage] = Field(default_factory=list)
     abstained: bool = False
     status: Literal["answered", "partial", "abstained"] = "answered"
+    scope: AnswerScope = Field("fact", description="fact | section (a section's digest) | comparison | abstained")
     passages: list[Passage] = Field(default_factory=list, description="Everything retrieved.")
     standalone_question: str | None = Field(None, description="The question as searched (follow-ups).")
     closest_topics: list[str] = Field(default_factory=list, description="Set when abstaining.")

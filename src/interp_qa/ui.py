@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .settings import PROJECT_ROOT, set_offline_switches
+from .text import ABSTAIN_PHRASE
 
 log = logging.getLogger("interp_qa.ui")
 
@@ -99,7 +100,7 @@ def render_answer(answer: Answer, turn: int) -> str:
 
     body = MARK_RE.sub(link, text)
     if answer.abstained:  # say it plainly, first
-        lead = "The corpus does not say."
+        lead = f"{ABSTAIN_PHRASE}."
         body = f"<strong>{lead}</strong> " + body.removeprefix(lead).lstrip()
     notes = "".join(f"<br><small>ⓘ {html.escape(n)}</small>" for n in answer.notes)
     return body + notes
@@ -165,7 +166,7 @@ def render_sources(answer: Answer, turn: int = 1, meta: dict[str, Passage] | Non
     """The cited passages of one answer, each with its supporting sentence marked."""
     meta = meta or {}
     if answer.abstained:
-        return '<p class="muted">The corpus does not say; see the closest topics below the chat.</p>'
+        return f'<p class="muted">{ABSTAIN_PHRASE}; see the closest topics below the chat.</p>'
     claims = claims_for(answer)
     blocks = [render_passage(p, f"src-{turn}-{n}", f"[{n}]", claims.get(n, []), meta.get(p.source))
               for n, p in enumerate(answer.citations, 1)]
@@ -202,7 +203,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     assistant = assistant or Assistant()
     retriever = assistant.retriever  # load the model and index now, not on the first question
     passages = retriever.passages
-    meta = {p.source: p for p in passages.values() if p.kind == "front_matter"}
+    meta = {p.source: p for p in passages.values() if p.kind == "metadata"}
     docs = sorted({p.source: p.title for p in passages.values()}.items(), key=lambda kv: (kv[0] != "survey.md", kv[1]))
     backends = ["extractive"] + ([assistant.settings.llm] if assistant.settings.llm != "extractive" else [])
     status = (f"{len(passages)} passages from {len(docs)} documents · embeddings: "
@@ -264,7 +265,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                     clear = gr.Button("Clear chat", elem_id="clear")
                 hidden = gr.Textbox(visible=False)
                 topics = gr.Dataset(components=[hidden], samples=[], visible=False, elem_id="topics",
-                                    label="The corpus does not say. Closest topics it covers:")
+                                    label=f"{ABSTAIN_PHRASE}. Closest topics it covers:")
                 with gr.Accordion("Copy answer with citations (Markdown)", open=False):
                     copy = gr.Textbox(label="Answer with references", lines=6, buttons=["copy"],
                                       interactive=False, elem_id="copy")

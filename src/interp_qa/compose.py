@@ -1,0 +1,376 @@
+"""Composition: question + re-ranked passages -> a cited :class:`Answer`, or an abstention saying why.
+
+Every sentence of an answer is a sentence, list item, or table cell copied from the passage its
+[n] marker cites, so each claim can be checked against its source. When the corpus does not
+answer (the question names things the corpus never mentions, or no passage is close enough),
+it abstains and says which topics it does cover.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .question import CorpusStats, Question
+from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus
+from .text import (
+    ABSTAIN_PHRASE,
+    MARKER_RE,
+    MONTHS,
+    NUMBER_RE,
+    STOPWORDS,
+    YEAR_RE,
+    ensure_period,
+    lancaster,
+    lancaster_set,
+    phrase_words,
+    tokens,
+)
+from .types import Answer, Passage
+from .weights import (
+    DERIVED_MATCH_WEIGHT,
+    JOIN_SHARE,
+    MIN_COVERAGE,
+    NAMING_DF_SHARE,
+    ROW_VALUE_WEIGHT,
+    SHORT_LIST,
+    SIDE_SHARE,
+    WEAK_SIMILARITY,
+    WHO_BONUS,
+)
+
+
+class Composer:
+    """Turns a question and its re-ranked passages into an :class:`Answer`, or an abstention with its reason.
+
+    Args:
+        stats: corpus statistics (stems, document frequencies, vocabulary).
+        scorer: the unit scorer the passages were re-ranked with.
+        min_similarity: below this best-passage cosine similarity the corpus is off-topic.
+    """
+
+    def __init__(self, stats: CorpusStats, scorer: UnitScorer, min_similarity: float) -> None:
+        self.stats = stats
+        self.scorer = scorer
+        self.min_similarity = min_similarity
+
+    def answer(self, question: str, passages: list[Passage], q: Question | None = None) -> Answer:
+        q = q or self.analyse(question)
+        unknown = self.unknown_terms(q)
+        best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
+        if q.best_similarity is not None:
+            best_sim = max(best_sim, q.best_similarity)
+        if not passages or unknown or best_sim < self.min_similarity:
+            if unknown:
+                why = "The corpus never mentions " + ", ".join(f"“{t}”" for t in unknown) + "."
+            elif not passages:
+                why = "Nothing in the corpus matches the question."
+            else:
+                why = "No passage of the corpus is close to this question."
+            return self.abstain(question, passages, why, q)
+        units = self.scorer.score_units(q, passages)
+        if not units or units[0].score <= 0:
+            return self.abstain(question, passages, "No passage contains the words of the question.", q)
+        chosen = self.choose(q, units)
+        if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
+            return self.abstain(question, passages, "No passage is about what the question asks.", q)
+        if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
+                                             and self._counts_asked(q, u) for u in chosen):
+            # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
+            # head count; no passage gives a number about what was asked.
+            names = self.naming_terms(q)
+            why = "No passage gives the number" + (f" of {q.counted}" if q.counted else "") + (
+                " for " + " ".join(names) if names else "") + "."
+            return self.abstain(question, passages, why, q)
+        absent = self.absent_key_terms(q, chosen)
+        if absent:
+            # The corpus knows each name, but not together: "How many people work at DeepMind?"
+            # finds Anthropic's head count. Saying so beats answering about something else.
+            why = "No passage about " + ", ".join(f"“{t}”" for t in absent) + " answers this."
+            return self.abstain(question, passages, why, q)
+        text, cites = self.compose(q, chosen)
+        return Answer(
+            question=question, text=text, citations=cites, abstained=False, passages=passages,
+            standalone_question=q.search_text if q.search_text != question else None,
+        )
+
+    def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
+        topics: list[str] = []
+        for p in passages:
+            topic = f"{p.title} — {p.section}" if p.section else p.title
+            if topic not in topics:
+                topics.append(topic)
+        topics = topics[:3]
+        text = f"{ABSTAIN_PHRASE}. {why}"
+        if topics:
+            text += " Closest topics it covers: " + "; ".join(topics) + "."
+        return Answer(
+            question=question, text=text, citations=[], abstained=True, status="abstained",
+            passages=passages, closest_topics=topics,
+            standalone_question=q.search_text if q.search_text != question else None,
+        )
+
+    def _names_any(self, q: Question, u: Unit) -> bool:
+        """Does the unit's passage mention a name the question asks about (any side of a comparison)?"""
+        naming = self.naming_terms(q)
+        return not naming or len(self.absent_key_terms(q, [u])) < len(naming)
+
+    def _counts_asked(self, q: Question, u: Unit) -> bool:
+        """Does the unit count what the question counts ("how many people": "17 people")?"""
+        if not q.counted:  # "how many times was it cited": the count is of citations, not "times"
+            return True
+        have = self.scorer.stem_set(f"{u.passage.section} {u.text}")
+        return self.stats.stem_all([q.counted])[0] in have or lancaster(q.counted) in lancaster_set(u.text)
+
+    @staticmethod
+    def _holds_amount(q: Question, u: Unit) -> bool:
+        text = u.text if u.kind != "lead" else u.passage.text
+        return bool(fact_numbers(text, set(NUMBER_RE.findall(q.text))) or AMOUNT_WORDS_RE.search(text))
+
+    def unknown_terms(self, q: Question) -> list[str]:
+        missing = []
+        for term in q.key_terms:
+            words = tokens(term)
+            if not words:
+                continue
+            if len(words) > 1 and all(w in self.stats.vocab for w in words):
+                # "Claude 2" / "Gemma 3": every word is known, but is the pair?
+                parts = phrase_words(term)
+                if all(w[0].isdigit() for w in parts[1:]) and parts not in self.stats.numbered:
+                    missing.append(term)
+            elif not all(w in self.stats.vocab or self._known_variant(w) for w in words):
+                missing.append(term)
+        return missing
+
+    def coverage(self, q: Question, chosen: list[Unit]) -> float:
+        """Share of the question's weight (idf; words the corpus lacks weigh most) the answer covers."""
+        context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
+        have = self.scorer.stem_set(context)
+        current = {s: w for s, w in q.terms.items() if w >= 1.0}
+        total = sum(self.stats.idf(s) for s in current)
+        return sum(self.stats.idf(s) for s in current if s in have) / total if total else 1.0
+
+    def absent_key_terms(self, q: Question, chosen: list[Unit]) -> list[str]:
+        """Key terms of the question that none of the chosen units' passages mention."""
+        context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
+        have = set(tokens(context)) | set(self.stats.stem_all(tokens(context)))
+        return [t for t in self.naming_terms(q) if not self._mentions(t, have)]
+
+    def naming_terms(self, q: Question) -> list[str]:
+        """Key terms rare enough to say what a question is about ("AI", in most passages, is not)."""
+        n = len(self.stats.passages) or 1
+        out = []
+        for term in q.key_terms:
+            stems = self.stats.stem_all(self._key_words(term))
+            if stems and any(self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n for s in stems):
+                out.append(term)
+        return out
+
+    @staticmethod
+    def _key_words(term: str) -> list[str]:
+        words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
+        return [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
+
+    def _mentions(self, term: str, have: set[str]) -> bool:
+        words = self._key_words(term)
+        return not words or any(w in have or self.stats.stem_all([w])[0] in have for w in words)
+
+    def _known_variant(self, word: str) -> bool:
+        """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem)."""
+        if self.stats.stem_all([word])[0] in self.stats.doc_freq:
+            return True
+        if word in MONTHS and word[:3] in self.stats.vocab:
+            return True
+        # "RLHF-tuned", "SAE-reconstructed": a compound is known when the thing it names is.
+        head = word.split("-")[0]
+        return "-" in word and (head in self.stats.vocab or self.stats.stem_all([head])[0] in self.stats.doc_freq)
+
+    def choose(self, q: Question, units: list[Unit]) -> list[Unit]:
+        best = units[0]
+        chosen = [best]
+        if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
+            return chosen
+        covered = set(best.covered)
+        if best.kind == "row" and re.match(r"\W*(which|what)\b", q.text, re.I):
+            # "Which approaches are in production use?": every row of the table that matches as well.
+            for u in units[1:8]:
+                if (u.kind == "row" and u.passage.section == best.passage.section and u.covered == best.covered
+                        and u.score >= JOIN_SHARE * best.score and len(chosen) < 3):
+                    chosen.append(u)
+            if len(chosen) > 1:
+                return chosen
+        # A comparison names two things: add the best unit for a named thing still missing.
+        for term in q.key_terms:
+            stems = q.key_stems.get(term, set())
+            if stems and not stems & covered:
+                near = [u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score]
+                # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
+                extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
+                if extra and extra not in chosen and len(chosen) < 3:
+                    chosen.append(extra)
+                    covered |= extra.covered
+        for u in units[1:4]:
+            if len(chosen) >= 2:
+                break
+            new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
+            if u.score >= JOIN_SHARE * best.score and new and u.text not in {c.text for c in chosen}:
+                chosen.append(u)
+                covered |= u.covered
+            if len(chosen) == 2:
+                break
+        return chosen
+
+    def compose(self, q: Question, chosen: list[Unit]) -> tuple[str, list[Passage]]:
+        cites: list[Passage] = []
+        parts: list[str] = []
+        whole: set[str] = set()  # list passages already given in full
+        for u in chosen:
+            if u.passage.id in whole:
+                continue
+            if u.passage.id not in [c.id for c in cites]:
+                cites.append(u.passage)
+            n = [c.id for c in cites].index(u.passage.id) + 1
+            if u.kind == "row":
+                body = self.render_row(q, u)
+            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)) or (
+                    u.kind == "item" and q.qtype not in ("count", "when") and len(u.passage.text) <= SHORT_LIST):
+                # A short list is one answer: "If main risk is misuse: limited help; ...; Low priority".
+                body = render_list(u.passage.text)
+                whole.add(u.passage.id)
+            elif u.kind == "item":
+                lead = u.passage.text.split("\n", 1)[0]
+                body = u.text if lead == u.text or not lead.endswith(":") else f"{lead} {u.text}"
+                children = sub_items(u.passage.text, u.text)
+                if children:  # "5. Be tamper-proof" is a heading; what it means is in its sub-items
+                    body = f"{body}: {'; '.join(children)}"
+            else:
+                body = u.text
+            if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
+                fact = lead_fact(q, body, self.stats)
+                if fact and not body.startswith(fact):
+                    body = f"{fact} — {body}"
+            parts.append(f"{ensure_period(body)} [{n}]")
+        return " ".join(parts), cites
+
+    def _item_answers(self, u: Unit) -> bool:
+        """Does the item itself (not its list's lead line) carry the question's rarer words?"""
+        lead = u.passage.text.split("\n", 1)[0]
+        lead_stems = set(self.stats.stem_all(tokens(lead)))
+        return any(s not in lead_stems for s in u.own)
+
+    def render_row(self, q: Question, u: Unit) -> str:
+        """A table row, the cell that answers first: 'Features Identified: 34 million features (…)'."""
+        cells = [c for c in u.text.split("\n") if ": " in c]
+        if not cells:
+            return u.text
+        scored, holding = [], []
+        for i, cell in enumerate(cells):
+            header, value = cell.split(": ", 1)
+            hstems = set(self.stats.stem_all(tokens(header)))
+            vstems = self.scorer.stem_set(value)
+            s = sum(q.terms.get(t, 0) * self.stats.idf(t) for t in hstems) * 1.0
+            coarse = lancaster_set(header)  # "scale" names the "Scalability" column
+            s += DERIVED_MATCH_WEIGHT * sum(q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items()
+                                            if t not in hstems and ls in coarse)
+            s += sum(q.terms.get(t, 0) * self.stats.idf(t) for t in vstems) * ROW_VALUE_WEIGHT
+            typed = type_bonus(q, value)
+            if q.qtype == "who":  # "Source: Olah et al." answers "whose work ...?"; a capital letter does not
+                typed = WHO_BONUS if header in WHO_FIELDS else 0.0
+            s += 2 * typed
+            scored.append((s, i, header, value))
+            if typed > 0 and q.qtype in ("count", "when", "who"):
+                holding.append(scored[-1])
+        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does.
+        answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
+        key_cell = scored[0]
+        ordered = [answer_cell]
+        if key_cell is not answer_cell:
+            ordered.append(key_cell)
+        for s in sorted(scored, key=lambda x: -x[0]):
+            if s not in ordered and s[0] > 0 and len(ordered) < 4:
+                ordered.append(s)
+        if len(ordered) == 1:
+            # "What is neural network dark matter?" matches the row's name; the answer is the rest.
+            ordered += [s for s in scored if s not in ordered][:2]
+        _, _, h0, v0 = ordered[0]
+        rest = "; ".join(f"{h}: {v}" for _, _, h, v in ordered[1:])
+        return f"{h0}: {v0}" + (f" ({rest})" if rest else "")
+
+
+def sub_items(text: str, item: str) -> list[str]:
+    """The "- " lines nested under a numbered ``item`` ("5. Be tamper-proof") of a list passage."""
+    if not re.match(r"\d+[.)]\s", item):
+        return []
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if item not in lines:
+        return []
+    out = []
+    for ln in lines[lines.index(item) + 1 :]:
+        if not ln.startswith("- "):
+            break
+        out.append(ln[2:].strip())
+    return out
+
+
+def render_list(text: str) -> str:
+    """A list passage as one line; long items shortened to their label ("Sycophancy features")."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    lead = lines[0] if lines[0].endswith(":") else ""
+    items = lines[1:] if lead else lines
+    full = "; ".join(i.lstrip("- ") for i in items)
+    if len(full) > SHORT_LIST:
+        # "Sycophancy features: Patterns that ..." -> its label; an item with no short label stays whole.
+        short = [re.sub(r"^(.{1,60}?):\s.*$", r"\1", i.lstrip("- ")) for i in items]
+        full = "; ".join(short)
+    return f"{lead} {full}".strip()
+
+
+def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
+    """The span of a sentence that answers a count/when question, to put first."""
+    if q.qtype == "count":
+        best, best_score = None, -1.0
+        asked = set(NUMBER_RE.findall(q.text))
+        for m in NUMBER_RE.finditer(sentence):
+            if m.group(0) in asked or YEAR_RE.fullmatch(m.group(0)):
+                continue  # "Claude 3", "in 2024": part of the question, not its answer
+            span = m.group(0)
+            for w in re.findall(r"[\w\-']+|[^\w\s]", sentence[m.end() : m.end() + 60])[:3]:
+                if not re.fullmatch(r"[\w\-']+", w) or w.lower() in STOPWORDS:
+                    break
+                span += " " + w
+            before = re.search(r"(?:(?:approximately|about|roughly|around|nearly|over|some|≈)\s+)$",
+                               sentence[: m.start()])
+            if before:
+                span = before.group(0) + span
+            stems = set(stats.stem_all(tokens(sentence[max(0, m.start() - 40) : m.end() + 40])))
+            score = sum(q.terms.get(s, 0) for s in stems)
+            if score > best_score:
+                best, best_score = span, score
+        return best
+    if q.qtype == "when":
+        m = re.search(r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|"
+                      r"November|December)\s+)?(?:19|20)\d\d\b", sentence)
+        return m.group(0) if m else None
+    return None
+
+
+def untraceable(answer_text: str, citations: list[Passage]) -> list[str]:
+    """Fragments of an answer that do not appear in the passage their [n] marker cites.
+
+    An extractive answer is built only from copied spans, so this list is empty for
+    every answer it gives; it is the check a generated answer must also pass.
+    """
+    bad: list[str] = []
+    pos = 0
+    for m in MARKER_RE.finditer(answer_text):
+        segment, pos = answer_text[pos : m.start()], m.end()
+        n = int(m.group(1))
+        if not 1 <= n <= len(citations):
+            bad.append(f"[{n}] points at no citation")
+            continue
+        source = re.sub(r"\s+", " ", citations[n - 1].text)
+        for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s|\n", segment):
+            frag = frag.strip().rstrip(".").strip()
+            frag = re.sub(r"^[-*] ", "", frag)
+            if frag and frag not in source:
+                bad.append(frag)
+    return bad

@@ -1,0 +1,310 @@
+"""Reading a question, once: the :class:`Question` every later step works from.
+
+Clean-up (control characters, look-alike letters), the words and their weights, the question's
+type (count, when, who, list), key terms the corpus must know, comparison sides, synonyms and a
+follow-up's carried-over subject. Retrieval, re-ranking and composition all take this object.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .text import MONTHS, STOPWORDS, lancaster, tokens
+from .weights import FOLLOW_UP_CARRIED, SYNONYM_WEIGHT
+
+
+class CorpusStats(Protocol):
+    """What reading and scoring need to know about the corpus (the loaded retriever provides it)."""
+
+    doc_freq: dict[str, int]
+    vocab: set[str]
+    numbered: set[tuple[str, ...]]
+    passages: dict
+
+    def stem_all(self, words: list[str]) -> list[str]: ...
+
+    def idf(self, stem: str) -> float: ...
+
+
+# Capitalised words that start questions or are generic; never "names" the corpus must know.
+GENERIC_CAPS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+                "were", "do", "does", "did", "can", "could", "should", "would", "will", "according", "and",
+                "in", "on", "for", "the", "a", "an", "of", "list", "name", "give", "tell", "explain",
+                "describe", "compare", "i", "if", "besides", "apart", "among", "between", "say", "per"}
+FOLLOW_UP_RE = re.compile(
+    r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
+    r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b",
+    re.I,
+)
+COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
+                     r"fraction|proportion|portion|rate)\b|\bwhat (?:sizes?|scales?)\b|\bhow many\b|"
+                     # "Which extracted more features, A or B?": settled by the two numbers
+                     r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
+                     r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
+# "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
+# "When would interpretability fall short?" asks for conditions, not a date.
+WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|might|should|can|must)\b)|"
+                    r"\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
+                    r"\b(?:what|which) (?:year|date|month)\b", re.I)
+WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
+                   r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
+# "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
+DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
+                      r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
+LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
+                    r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
+                    r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
+
+
+@dataclass
+class Question:
+    text: str
+    terms: dict[str, float]  # stem -> weight (follow-ups: the earlier question's terms weigh less)
+    key_terms: list[str]  # names/identifiers the corpus must mention for an answer to exist
+    qtype: str  # count | when | who | list | other
+    search_text: str
+    context_terms: list[str] = field(default_factory=list)  # a follow-up's carried-over names
+    expansion: str = ""  # corpus words for everyday ones the question uses ("weaknesses" for "drawbacks")
+    words: dict[str, str] = field(default_factory=dict)  # stem -> a question word it stems from
+    definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
+    counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
+    key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
+    sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
+    best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
+
+    @functools.cached_property
+    def coarse(self) -> dict[str, str]:
+        """Stem -> Lancaster stem ("scale" ~ "Scalability").
+
+        Computed on first use, after the embedding model has loaded: NLTK then imports in 0.15 s,
+        against 1.5 s cold alongside the model.
+        """
+        return {st: lancaster(w) for st, w in self.words.items()}
+
+
+
+class QuestionReader:
+    """Reads questions against the corpus's vocabulary.
+
+    Args:
+        stats: corpus statistics (stems, document frequencies), from the loaded index.
+        synonyms: (corpus word, everyday words) groups, from :func:`load_synonyms`.
+    """
+
+    def __init__(self, stats: CorpusStats, synonyms: list[tuple[str, list[str]]] | None = None) -> None:
+        self.stats = stats
+        # (corpus word, pattern of the everyday words a question may use for it)
+        self.synonyms = [(word, re.compile(r"\b(?:" + "|".join(map(re.escape, alts)) + r")\b", re.I))
+                         for word, alts in (synonyms or []) if alts]
+
+    def expand(self, question: str) -> list[str]:
+        """Corpus words for the everyday words of a question: "drawbacks" -> ["weaknesses"]."""
+        low = question.lower()
+        return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
+
+    def read(self, question: str, history: list[str] | None = None) -> Question:
+        """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
+        prev = [h for h in (history or []) if h.strip()][-1:]  # the last user turn carries the subject
+        follow = bool(prev) and is_follow_up(question)
+        terms: dict[str, float] = {}
+        if follow:
+            for s in self.content_stems(prev[0]):
+                terms[s] = FOLLOW_UP_CARRIED
+        for s in self.content_stems(question):
+            terms[s] = 1.0
+        expansion = self.expand(question)
+        for s in self.content_stems(" ".join(expansion)):
+            terms.setdefault(s, SYNONYM_WEIGHT)
+        qtype = question_type(question)
+        if follow and qtype == "other":
+            qtype = question_type(prev[0])
+        search = f"{prev[0]} {question}" if follow else question
+        carried = self.key_terms(prev[0]) if follow else []
+        q = Question(question, terms, self.key_terms(question), qtype, search, carried,
+                     expansion=" ".join(expansion), sides=comparison_sides(question))
+        q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
+        # Computed once here: the re-ranker scores every candidate unit with them, for each search.
+        words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
+        q.words = {st: w for w, st in zip(words, self.stats.stem_all(words), strict=True) if st in terms}
+        m = DEFINE_Q.match(question)
+        if m:
+            name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
+            q.definition = re.compile(rf"(?:the |an? )?{name}s?\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b",
+                                      re.I)
+        m = COUNTED_RE.search(question)
+        if m:
+            noun = (m.group(1) or m.group(2)).lower()
+            q.counted = "" if noun in MEASURE_WORDS else noun
+        return q
+
+    def content_stems(self, text: str) -> list[str]:
+        words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+        stems = []
+        for w, stem in zip(words, self.stats.stem_all(words), strict=True):
+            parts = w.split("-")
+            if len(parts) < 2 or not all(x.isalpha() for x in parts):
+                stems.append(stem)
+                continue
+            joined = self.stats.stem_all(["".join(parts)])[0]  # "trade-off" is also written "tradeoff"
+            found = [x for x in (stem, joined) if x in self.stats.doc_freq]
+            # "safety-related" is not a corpus word; "features related to safety" has both halves.
+            stems += found or self.stats.stem_all([x for x in parts if x not in STOPWORDS and len(x) > 1])
+        return stems
+
+    def key_terms(self, text: str) -> list[str]:
+        """Names, model versions, numbers: things the corpus must mention to answer."""
+        out = []
+        for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
+            word = m.group(0).rstrip(".'").replace("'s", "")
+            first = word.split()[0]
+            if " " in word and (first.lower() in MONTHS or not (first[:1].isupper() or first[:1].isdigit())):
+                if first.lower() in MONTHS:
+                    out.append(first)
+                word = first = word.split()[-1]  # "the 2020", "January 2024": the number on its own
+            has_digit = any(c.isdigit() for c in word)
+            is_cap = first[:1].isupper() and first.lower() not in GENERIC_CAPS
+            is_acronym = sum(c.isupper() for c in first) >= 2
+            if m.start() == 0 and not (has_digit or is_acronym):
+                continue  # the first word of a question is capitalised anyway
+            if has_digit or is_cap or is_acronym:
+                out.append(word)
+        return out
+
+
+def question_type(q: str) -> str:
+    if COUNT_Q.search(q):
+        return "count"
+    if WHEN_Q.search(q):
+        return "when"
+    if WHO_Q.search(q):
+        return "who"
+    if LIST_Q.search(q):
+        return "list"
+    return "other"
+
+
+def is_follow_up(q: str) -> bool:
+    return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
+
+
+MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "different", "total", "of", "in",
+                 "the", "such", "distinct", "separate", "individual", "new"}
+# "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
+COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)|\bnumber of ([a-z][\w-]*)", re.I)
+
+
+def load_synonyms(path: Path | None = None) -> list[tuple[str, list[str]]]:
+    """Synonym groups, one per line: ``corpus word: everyday word, other words``; # starts a comment."""
+    from importlib import resources
+
+    text = path.read_text(encoding="utf-8") if path else (
+        resources.files("interp_qa").joinpath("synonyms.txt").read_text(encoding="utf-8"))
+    groups = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, sep, alts = line.partition(":")
+        others = [a.strip().lower() for a in alts.split(",") if a.strip()]
+        if not sep or not word.strip() or not others:
+            raise ValueError(f"{path or 'synonyms.txt'}:{n}: expected 'corpus word: other word, other word', "
+                             f"got {line!r}")
+        groups.append((word.strip().lower(), others))
+    return groups
+
+
+def check_question(question: object, limit: int) -> str:
+    """The question as read: cleaned, look-alike letters read as Latin; a clear ValueError when unusable."""
+    if not isinstance(question, str):
+        raise ValueError(f"The question must be a string, not {type(question).__name__}.")
+    # Far over the limit: say so before spending time normalising it.
+    cleaned = clean_question(question) if len(question) <= 4 * limit else question
+    if not cleaned:
+        raise ValueError("The question is empty. Ask something about the survey, e.g. "
+                         "'How many features did Anthropic extract from Claude 3 Sonnet?'")
+    if len(cleaned) > limit:
+        raise ValueError(f"The question is {len(cleaned)} characters long; the limit is {limit}. "
+                         "Shorten it to the question itself.")
+    return read_lookalikes_as_latin(cleaned)
+
+
+UNICODE_WORD_RE = re.compile(r"\w+")
+# Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
+ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
+SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+# "Compare A and B on C", "the difference between A and B in C"
+COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
+                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
+                        r"^.*?\bdifferences? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
+                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$", re.I)
+# A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
+NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
+INLINE_OR_RE = re.compile(rf"\b(?P<a>{NAME})\s+(?:or|vs\.?|versus)\s+(?P<b>{NAME})")
+NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "What", "Has", "Have", "Can", "Could",
+             "Should", "Would", "Will", "How", "When", "Where", "Why", "And", "Or", "The", "A", "An", "In", "On"}
+
+
+def comparison_sides(question: str) -> list[str]:
+    """The sides of a comparison, each with the shared words of the question.
+
+    "Which extracted more features, Anthropic from Claude 3 Sonnet or OpenAI from GPT-4?" gives
+    ["Which extracted more features, Anthropic from Claude 3 Sonnet", "OpenAI from GPT-4 Which
+    extracted more features"]; "Did Anthropic or OpenAI extract more features?" gives ["Did
+    Anthropic extract more features", "Did OpenAI extract more features"]; "Compare RLHF and
+    interpretability on deception" gives ["RLHF deception", "interpretability deception"]; a
+    question that compares nothing gives [question].
+    """
+    q = question.strip().rstrip("?.! ")
+    m = COMPARE_RE.match(q)
+    if m:
+        a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+        rest = m.group("c") or m.group("c2") or ""  # what they are compared on
+        return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
+    parts = SIDES_RE.split(q)
+    m = INLINE_OR_RE.search(q)
+    if m and not (len(parts) == 2 and re.search(r"[,:]", parts[0])):
+        a, b = m.group("a"), m.group("b")
+        first = a.split()[0]
+        if first in NOT_NAMES:  # "Did Anthropic or OpenAI": the question word is not part of the name
+            a = a.split(None, 1)[1] if " " in a else ""
+        if a and b and not (b.split() and b.split()[-1] in NOT_NAMES):
+            start = m.start("a") + (len(m.group("a")) - len(a))
+            return [q[:start] + a + q[m.end():], q[:start] + b + q[m.end():]]
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        return [question]
+    left, right = parts
+    shared = re.split(r"[,:]", left, maxsplit=1)[0] if re.search(r"[,:]", left) else ""
+    return [left, f"{right} {shared}".strip()]
+
+
+def clean_question(question: str) -> str:
+    """Control characters and terminal escape codes dropped, compatibility forms folded (NFKC: full-width letters,
+    ligatures), surrounding space stripped."""
+    import unicodedata
+
+    text = ANSI_RE.sub("", unicodedata.normalize("NFKC", question))
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+
+
+def read_lookalikes_as_latin(text: str) -> str:
+    """Look-alike letters inside mixed-script words read as Latin: "Аnthropic" with a
+    Cyrillic А is "Anthropic". Words wholly in one script (Greek, Cyrillic) are kept."""
+    if text.isascii():
+        return text
+    from confusable_homoglyphs import confusables
+
+    def latin(m: re.Match) -> str:
+        word = m.group(0)
+        if not confusables.is_dangerous(word, preferred_aliases=["latin"]):
+            return word
+        for found in confusables.is_confusable(word, greedy=True, preferred_aliases=["latin"]) or []:
+            glyph = next((h["c"] for h in found["homoglyphs"] if h["n"].startswith("LATIN")), None)
+            if glyph:
+                word = word.replace(found["character"], glyph)
+        return word
+
+    return UNICODE_WORD_RE.sub(latin, text)

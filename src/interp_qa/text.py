@@ -1,0 +1,85 @@
+"""Definitions every step shares: how text is cut into words, numbers and sentences, and fixed phrases.
+
+Each is written once here; question reading, re-ranking, composition and grounding all use these.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Literal, get_args
+
+# Retrieval modes a caller may ask for: the re-ranked hybrid (default), and its parts on their own.
+Mode = Literal["hybrid+rerank", "hybrid", "dense", "bm25"]
+MODES: tuple[str, ...] = get_args(Mode)
+# What every abstention starts with (the extractive answerer, the model prompt and the UI say the same).
+ABSTAIN_PHRASE = "The corpus does not say"
+
+# A word: letters and digits, hyphenated or with an apostrophe kept whole ("trade-off", "don't").
+TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+# A number as a fact states it: "34M", "≈10x", "1.5B", "70%", "16 million", "110 PB" stays "110".
+NUMBER_RE = re.compile(
+    r"(?<![\w#])[≈~]?\d+(?:[.,]\d+)*"
+    r"(?:\s?(?:%|x\b|[KMBT]\b\+?|million|billion|trillion)|[KMBT]\+?)?"
+)
+# A number's digits only, not glued to letters before it (that would be a hex colour or an id): what
+# cleaning checks survives, and what grounding compares between an answer and its passage.
+DIGITS_RE = re.compile(r"(?<![\w#])\d+(?:[.,]\d+)*")
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
+# An answer's citation marker: "[2]".
+MARKER_RE = re.compile(r"\s*\[(\d+)\]")
+
+STOPWORDS = set(
+    """
+    a an the of in on at to for from by with about as into through over under and or but not no nor
+    is are was were be been being am do does did doing have has had having can could will would
+    shall should may might must what which who whom whose when where why how that this these those
+    it its they them their there here i you he she we me my your our his her than then so such some
+    any all each per if else also just very more most much many few other another only own same too
+    s t don tell explain describe give list name say said according does did please me us one ones
+    survey corpus text page mentioned mention
+    """.split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words of ``text``."""
+    return [t.lower() for t in TOKEN_RE.findall(text)]
+
+
+ALNUM_RE = re.compile(r"[a-z0-9]+")
+
+
+def phrase_words(text: str) -> tuple[str, ...]:
+    """"Claude 3.5" -> ("claude", "3", "5"): how names with version numbers are compared."""
+    return tuple(ALNUM_RE.findall(text.lower()))
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def ensure_period(text: str) -> str:
+    text = text.rstrip().removesuffix(":")  # "... for AI safety:" said alone ends with a period
+    return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
+
+
+@functools.cache
+def _lancaster_stemmer():
+    from nltk.stem import LancasterStemmer
+
+    return LancasterStemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def lancaster(word: str) -> str:
+    """Lancaster stem: coarser than Snowball, so words of one family meet ("scale", "scalability")."""
+    return _lancaster_stemmer().stem(word)
+
+
+@functools.lru_cache(maxsize=100_000)
+def lancaster_set(text: str) -> frozenset[str]:
+    return frozenset(lancaster(w) for w in tokens(text) if w.isalpha() and len(w) > 3)

@@ -1,0 +1,69 @@
+"""Every tunable weight and threshold of question reading, re-ranking and composition, in one place.
+
+Each says what it does and on which set it was fitted ("questions" = eval/questions.jsonl,
+"paraphrases" = eval/paraphrases.jsonl, "broad" = eval/broad.jsonl). Retrieval's own knobs
+(fusion weight, abstention similarity) are settings: see :class:`interp_qa.settings.Settings`.
+"""
+
+# ----- question reading ---------------------------------------------------------------------------
+# A follow-up's earlier question: its words weigh this much against the new question's 1.0.
+FOLLOW_UP_CARRIED = 0.4
+# A corpus word the question says in other words ("drawbacks" for "weaknesses"); synonyms.txt.
+# Fitted on questions + paraphrases (session 4: hit@1 .874 -> .883).
+SYNONYM_WEIGHT = 0.9
+
+# ----- re-ranking: a unit's score is its lexical cover + a rank prior + these bonuses ---------------
+# Prior for the fused retrieval rank, weight / (1 + rank): when re-ranking candidates, and when
+# choosing the unit that answers (questions, session 3).
+RANK_PRIOR_RERANK = 0.2
+RANK_PRIOR_ANSWER = 0.35
+# A question word matched only through the coarse Lancaster stem ("scale" ~ "Scalability").
+# Fitted on questions + paraphrases (session 4: hit@1 .864 -> .874).
+DERIVED_MATCH_WEIGHT = 0.5
+# Question words in a front-matter line's document title count at half weight (the line names its
+# document only through the title); elsewhere section and title words count in full.
+META_CONTEXT_WEIGHT = 0.5
+# "How many ...?": a unit holding a number the question does not contain.
+COUNT_BONUS = 0.25
+# "When ...?": a unit holding a year (or, more exactly, a month).
+YEAR_BONUS, MONTH_BONUS = 0.25, 0.35
+# "Who ...?": a unit naming someone the question does not.
+WHO_BONUS = 0.2
+# Front-matter lines (questions, session 4: hit@1 .767 -> .835): the field a question's type wants
+# (Year for "when"), a field it names, any other field, and a line of a document it does not name.
+META_TYPE_FIELD, META_NAMED_FIELD, META_OTHER_FIELD, META_OTHER_DOCUMENT = 0.3, 0.6, -0.2, -0.3
+# A rare shared word (idf sum) with which a question names a reference's document.
+NAMES_DOCUMENT_MIN_IDF = 2.0
+# "What is X?" answered by "X is ..." (questions: hit@1 .854 -> .864).
+DEFINITION_BONUS = 0.3
+# A sentence ending in ":" introduces an answer and is none (questions: facts .883 -> .893).
+INTRODUCTION_PENALTY = 0.3
+# List questions favour list passages, and the list whose lead line carries the question's words.
+LIST_BONUS = 0.2
+LEAD_WEIGHT = 0.4
+# "Gemma Scope" asked, "Gemma Scope 2" found (or the other way round) (questions: facts .864 -> .874).
+VERSION_MISMATCH = 0.3
+
+# ----- composition ------------------------------------------------------------------------------------
+# Characters: a list this short is answered whole; past it, items are cut to their labels.
+SHORT_LIST = 400
+# Other units join the best one when they score at least this share of it (questions, session 3).
+JOIN_SHARE = 0.75
+# A unit naming the other side of a comparison joins at this share of the best score.
+SIDE_SHARE = 0.5
+# A table row's answering cell: question words in a cell's values count this much against its header's.
+ROW_VALUE_WEIGHT = 0.6
+# Naming terms: a key term is "rare" when at most this share of passages holds it ("AI" is not).
+NAMING_DF_SHARE = 0.2
+
+# ----- abstention -------------------------------------------------------------------------------------
+# Below this best similarity, an answer must also cover this share of the question's weight
+# (questions, session 3: unanswerable abstained .80 with no false abstentions).
+WEAK_SIMILARITY = 0.30
+MIN_COVERAGE = 0.2
+
+# ----- answer scope: a fact, or a section's digest (broad, session 5) -----------------------------------
+# See interp_qa.compose.Composer.scope for how these combine.
+SCOPE_WEIGHTS: dict[str, float] = {}
+# Characters: a section digest stays under this.
+DIGEST_CHARS = 1200
