@@ -80,7 +80,7 @@ class Assistant:
             stats = self.retriever
             scorer = UnitScorer(stats)
             self._steps = (QuestionReader(stats, load_synonyms(self.settings.synonyms)), scorer,
-                           Composer(stats, scorer, self.settings.min_similarity))
+                           Composer(stats, scorer, self.settings.min_similarity, stats.tree))
         return self._steps
 
     def read_question(self, question: str, history: list[str] | None = None) -> Question:
@@ -183,7 +183,8 @@ class Assistant:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
             passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
-        extractive = self.steps[2].answer(question, passages, q)
+        sections = self.retriever.section_similarities(q.search_text)
+        extractive = self.steps[2].answer(question, passages, q, sections)
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
         extractive.timings.answer_ms = round((t2 - t1) * 1000, 2)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from .digest import comparison, section_digest
 from .question import CorpusStats, Question
 from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus
+from .sections import PATH_SEP, Section, SectionTree
 from .text import (
     ABSTAIN_PHRASE,
     MARKER_RE,
@@ -25,13 +27,21 @@ from .text import (
     phrase_words,
     tokens,
 )
-from .types import Answer, Passage
+from .types import Answer, AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
     JOIN_SHARE,
     MIN_COVERAGE,
     NAMING_DF_SHARE,
     ROW_VALUE_WEIGHT,
+    SCOPE_LEXICAL,
+    SCOPE_MARGIN,
+    SCOPE_NEAR_BEST,
+    SCOPE_SECTION_MIN,
+    SCOPE_SIDE_NAMED,
+    SCOPE_SPREAD,
+    SCOPE_TOP_PASSAGES,
+    SCOPE_TOP_SECTIONS,
     SHORT_LIST,
     SIDE_SHARE,
     WEAK_SIMILARITY,
@@ -48,13 +58,21 @@ class Composer:
         min_similarity: below this best-passage cosine similarity the corpus is off-topic.
     """
 
-    def __init__(self, stats: CorpusStats, scorer: UnitScorer, min_similarity: float) -> None:
+    def __init__(self, stats: CorpusStats, scorer: UnitScorer, min_similarity: float,
+                 tree: SectionTree | None = None) -> None:
         self.stats = stats
         self.scorer = scorer
         self.min_similarity = min_similarity
+        self.tree = tree
+        self._card_stems: dict = {}
 
-    def answer(self, question: str, passages: list[Passage], q: Question | None = None) -> Answer:
-        q = q or self.analyse(question)
+    def answer(self, question: str, passages: list[Passage], q: Question,
+               section_sims: dict | None = None) -> Answer:
+        """The cited answer to ``q`` from ``passages`` (re-ranked, best first), or an abstention.
+
+        ``section_sims`` (section key -> cosine similarity of its card to the question) lets a
+        question be answered by a whole section or a comparison rather than one fact.
+        """
         unknown = self.unknown_terms(q)
         best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
         if q.best_similarity is not None:
@@ -70,6 +88,11 @@ class Composer:
         units = self.scorer.score_units(q, passages)
         if not units or units[0].score <= 0:
             return self.abstain(question, passages, "No passage contains the words of the question.", q)
+        wider = self.wider_scope(q, passages, units, section_sims or {})
+        if wider is not None:
+            text, cites, scope = wider
+            return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                          scope=scope, standalone_question=q.search_text if q.search_text != question else None)
         chosen = self.choose(q, units)
         if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
@@ -92,6 +115,99 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.search_text if q.search_text != question else None,
         )
+
+    # ----- answer scope -------------------------------------------------------------------------------
+    def wider_scope(self, q: Question, passages: list[Passage], units: list[Unit],
+                    section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
+        """A comparison or a section digest, when the evidence says the question is about more than a fact.
+
+        The scope is read off where the evidence falls in the document tree: a section whose
+        heading path and lead text match the question (dense and lexical), and over whose children
+        the best re-ranked passages spread, answers it when it matches better than the best single
+        unit covers the question's words.
+        """
+        if self.tree is None or q.counted is not None or q.qtype in ("when", "who"):
+            return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
+        sides = self.comparison_passages(q, passages)
+        if sides:
+            text, cites = comparison(self.tree, sides)
+            return text, cites, "comparison"
+        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+        cover = sum(q.terms[s] * self.stats.idf(s) for s in units[0].covered) / total
+        best = self.best_section(q, passages, section_sims, total)
+        if best is None:
+            return None
+        sec, score = best
+        if score < SCOPE_SECTION_MIN or score - cover < SCOPE_MARGIN:
+            return None
+        text, cites = section_digest(self.tree, sec, self.header_weight(q))
+        return text, cites, "section"
+
+    def best_section(self, q: Question, passages: list[Passage], sims: dict,
+                     total: float) -> tuple[Section, float] | None:
+        """The section the question is most about: card similarity + card words + spread of the evidence."""
+        assert self.tree is not None
+        top = passages[:SCOPE_TOP_PASSAGES]
+        best_score = max((p.score for p in top), default=0.0) or 1.0
+        candidates = {s.key for p in top for s in self.tree.of(p)}
+        candidates |= {k for k, _ in sorted(sims.items(), key=lambda kv: -kv[1])[:SCOPE_TOP_SECTIONS]}
+        found: tuple[Section, float] | None = None
+        for key in candidates:
+            sec = self.tree.sections.get(key)
+            if sec is None or sec.units() < 2 or sec.bibliography:
+                continue
+            kids: dict = {}
+            for p in top:
+                if p.source == sec.source and tuple(p.section.split(PATH_SEP))[: len(sec.path)] == sec.path:
+                    child = self.tree.child_of(sec, p)
+                    kids[child] = max(kids.get(child, 0.0), p.score / best_score)
+            spread = sum(v for v in kids.values() if v >= SCOPE_NEAR_BEST)
+            stems = self._card_stems.get(key)
+            if stems is None:
+                stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
+            lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
+            score = sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread
+            if found is None or score > found[1]:
+                found = (sec, score)
+        return found
+
+    def header_weight(self, q: Question):
+        """How much a table column's header is asked about ("Deception Detection" for "detect deception")."""
+        def weight(header: str) -> float:
+            stems = self.scorer.stem_set(header)
+            coarse = lancaster_set(header)
+            return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
+                q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
+        return weight
+
+    def comparison_passages(self, q: Question, passages: list[Passage]) -> list[list[Passage]] | None:
+        """For "How does A compare with B?": each side's table row and sub-section, when both are found."""
+        if len(q.sides) != 2 or q.qtype == "count":
+            return None
+        side_stems = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+        a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
+        out = []
+        for own in (a, b):
+            weight = sum(self.stats.idf(s) for s in own)
+            if not own or weight <= 0:
+                return None
+            found = []
+            for kind in ("table_row", "list"):
+                best, best_share = None, 0.0
+                for p in passages:
+                    if p.kind != kind or (kind == "list" and "Strengths:" not in p.text and not p.section):
+                        continue
+                    name = p.text.split("\n", 1)[0].split(": ", 1)[-1] if kind == "table_row" else \
+                        p.section.rsplit(PATH_SEP, 1)[-1]
+                    share = sum(self.stats.idf(s) for s in own & self.scorer.stem_set(name)) / weight
+                    if share > best_share:
+                        best, best_share = p, share
+                if best is not None and best_share >= SCOPE_SIDE_NAMED:
+                    found.append(best)
+            if not found:
+                return None
+            out.append(found)
+        return out
 
     def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
         topics: list[str] = []
@@ -258,7 +374,10 @@ class Composer:
         return any(s not in lead_stems for s in u.own)
 
     def render_row(self, q: Question, u: Unit) -> str:
-        """A table row, the cell that answers first: 'Features Identified: 34 million features (…)'."""
+        """A table row as a person writes it: the row's subject and the cell that answers, then context.
+
+        'OpenAI — Features Identified: 16 million features (Scale Reached: GPT-4)'.
+        """
         cells = [c for c in u.text.split("\n") if ": " in c]
         if not cells:
             return u.text
@@ -292,8 +411,9 @@ class Composer:
             # "What is neural network dark matter?" matches the row's name; the answer is the rest.
             ordered += [s for s in scored if s not in ordered][:2]
         _, _, h0, v0 = ordered[0]
-        rest = "; ".join(f"{h}: {v}" for _, _, h, v in ordered[1:])
-        return f"{h0}: {v0}" + (f" ({rest})" if rest else "")
+        subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
+        rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)
+        return f"{subject}{h0}: {v0}" + (f" ({rest})" if rest else "")
 
 
 def sub_items(text: str, item: str) -> list[str]:
@@ -367,7 +487,7 @@ def untraceable(answer_text: str, citations: list[Passage]) -> list[str]:
         if not 1 <= n <= len(citations):
             bad.append(f"[{n}] points at no citation")
             continue
-        source = re.sub(r"\s+", " ", citations[n - 1].text)
+        source = re.sub(r"\s+", " ", f"{citations[n - 1].section}\n{citations[n - 1].text}")
         for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s|\n", segment):
             frag = frag.strip().rstrip(".").strip()
             frag = re.sub(r"^[-*] ", "", frag)

@@ -235,7 +235,8 @@ def check_question(question: object, limit: int) -> str:
 UNICODE_WORD_RE = re.compile(r"\w+")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
-SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
+                      r"stacks? up against|differs? from|as opposed to)\s+", re.I)
 # "Compare A and B on C", "the difference between A and B in C"
 COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"

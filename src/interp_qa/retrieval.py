@@ -103,6 +103,10 @@ class Retriever:
 
         return SectionTree(self.passages)
 
+    def section_similarities(self, query: str) -> dict:
+        """Cosine similarity of the query to each section's card (heading path, sub-headings, lead lines)."""
+        return self.tree.similarities(self, self.query_embedding(query))
+
     def query_embedding(self, query: str) -> list[float]:
         """The query's embedding; the last few are kept (retrieval and section search embed the same question)."""
         vec = self._query_vectors.get(query)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .types import Passage
+from .weights import SCOPE_CARD_HUB
 
 if TYPE_CHECKING:
     from .retrieval import Retriever
@@ -59,6 +60,13 @@ class Section:
                 parts.append(first.split(". ", 1)[0][:160])
         return "\n".join(parts)
 
+    @property
+    def bibliography(self) -> bool:
+        """A list of references (every item a link to a cited work): it names papers, it says nothing."""
+        lists = [p for p in self.direct if p.kind == "list"]
+        return bool(lists) and all(len(p.refs) >= len([ln for ln in p.text.split("\n") if ln.strip()]) - 1
+                                   for p in lists) and all(p.kind in ("list", "paragraph") for p in self.direct)
+
     def units(self) -> int:
         """How many things the section lists: sub-sections, list items, rows, paragraphs."""
         n = len(self.children)
@@ -88,7 +96,9 @@ class SectionTree:
                     if depth > 1:
                         self.sections[(p.source, path[: depth - 1])].children.append(path[:depth])
                 sec.passages.append(p)
-        self._vectors: dict[tuple[str, tuple[str, ...]], list[float]] | None = None
+        self._keys: list[tuple[str, tuple[str, ...]]] = []
+        self._vectors = None  # numpy array of card embeddings, by _keys
+        self._hub = None
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -108,13 +118,22 @@ class SectionTree:
         return path[: len(sec.path) + 1] if len(path) > len(sec.path) else p.id
 
     def similarities(self, retriever: Retriever, query_embedding: list[float]) -> dict:
-        """Cosine similarity of a query to every section's card (cards embedded once, on first use)."""
+        """How close a query is to every section's card: cosine similarity, less ``SCOPE_CARD_HUB`` times
+        the card's similarity to the average card (cards embedded once, on first use).
+
+        A card written in the corpus's everyday words ("interpretability", "safety") is close to
+        every question; the correction keeps it from winning them all.
+        """
         import numpy as np
 
         with self._lock:
             if self._vectors is None:
-                keys = list(self.sections)
-                embs = retriever.embed.get_text_embedding_batch([self.sections[k].card() for k in keys])
-                self._vectors = dict(zip(keys, embs, strict=True))
-        q = np.asarray(query_embedding)
-        return {k: float(np.dot(q, v)) for k, v in self._vectors.items()}
+                self._keys = list(self.sections)
+                embs = np.asarray(retriever.embed.get_text_embedding_batch(
+                    [self.sections[k].card() for k in self._keys]))
+                centroid = embs.mean(axis=0)
+                centroid /= np.linalg.norm(centroid) or 1.0
+                self._vectors = embs
+                self._hub = embs @ centroid
+        sims = self._vectors @ np.asarray(query_embedding) - SCOPE_CARD_HUB * self._hub
+        return dict(zip(self._keys, sims.tolist(), strict=True))

@@ -58,7 +58,7 @@ def phrase_words(text: str) -> tuple[str, ...]:
 
 
 def split_sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", text.strip())
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])|(?<=[.!?][\"”])\s+(?=[A-Z])", text.strip())
     return [p.strip() for p in parts if p.strip()]
 
 

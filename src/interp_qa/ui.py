@@ -115,7 +115,9 @@ def highlight(text: str, claims: list[str]) -> str:
     for claim in claims:
         # A table-row answer leads with the cell that answers ("Features Identified: 16 million
         # features (Organization: ...)"): mark that line, not the one sharing most words.
-        lead = next((i for i, piece in enumerate(pieces) if ": " in piece and claim.startswith(piece.strip())), None)
+        # "OpenAI — Features Identified: ...": the row's subject comes first, then the answering cell.
+        cell = claim.split(" — ", 1)[-1]
+        lead = next((i for i, piece in enumerate(pieces) if ": " in piece and cell.startswith(piece.strip())), None)
         if lead is not None:
             marked.add(lead)
             continue

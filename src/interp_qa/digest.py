@@ -1,0 +1,234 @@
+"""Answers bigger than one fact: a section's digest, or two sides of a comparison, as cited Markdown lists.
+
+Every line is text copied from the passage its [n] cites (or that passage's heading), cut at a
+clause boundary when long, so answers stay traceable. The order is the document's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .sections import Section, SectionTree
+from .text import ensure_period, split_sentences
+from .types import Passage
+from .weights import DIGEST_CHARS
+
+# "Current Consensus: ...", "Most Likely: ...": a paragraph that opens with a short label.
+LABELLED_RE = re.compile(r"^(?P<label>[A-Z][^:.?]{1,45}):\s+(?P<text>\S.*)$", re.S)
+# An item's label: "Sycophancy features: Patterns that ...", "No - fundamentally limited ... . Like a dog".
+ITEM_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,70}?)(?::\s|\.\s|\s→\s)")
+CLAUSE_RE = re.compile(r"(?<=\w)(?:[.;]\s|,\s|\s—\s|\s→\s)")
+
+
+class Cites:
+    """Citation numbers in order of first use."""
+
+    def __init__(self) -> None:
+        self.passages: list[Passage] = []
+
+    def __call__(self, p: Passage) -> int:
+        ids = [c.id for c in self.passages]
+        if p.id not in ids:
+            self.passages.append(p)
+            return len(self.passages)
+        return ids.index(p.id) + 1
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, ended at a clause boundary (never mid-word)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    ends = [m.start() + 1 for m in re.finditer(r"[.!?](?=\s)", text) if m.start() < limit]
+    if ends and ends[-1] >= 0.4 * limit:  # a whole sentence, when one fits
+        return text[: ends[-1]].rstrip(".")
+    best = 0
+    for m in CLAUSE_RE.finditer(text):
+        if m.start() > limit:
+            break
+        best = m.start()
+    if best < 15:
+        space = text.rfind(" ", 0, limit)
+        best = space if space > 15 else limit
+    return text[:best].rstrip(" ,;—")
+
+
+def short_item(item: str, detail: int) -> str:
+    """A list item at a level of detail: 0 whole (to 200 characters), 1 a clause, 2 its label."""
+    item = item.lstrip("- ").strip()
+    if detail == 0:
+        return cut(item, 200)
+    if re.match(r"\d+[.)]\s", item):  # "1. Understand all safety-relevant features": the line is its label
+        return cut(item.split("\n", 1)[0], 110 if detail == 1 else 70)
+    m = ITEM_LABEL_RE.match(item)
+    if detail == 2 and m and len(m.group("label").split()) >= 2:
+        return m.group("label").strip()
+    if m and len(m.group("label").split()) < 3 and item[m.end("label")] == ":":
+        # "Strengths: Direct verification, detects deception": the label alone says nothing
+        return cut(item, 110 if detail == 1 else 70)
+    if m:
+        return m.group("label").strip()
+    return cut(item, 110 if detail == 1 else 70)
+
+
+def list_lines(p: Passage) -> tuple[str, list[str]]:
+    """A list passage's lead line ('' when none) and items (nested sub-points folded into their item)."""
+    lines = [ln for ln in p.text.split("\n") if ln.strip()]
+    lead = lines[0] if lines and lines[0].endswith(":") and not lines[0].startswith("- ") else ""
+    items: list[str] = []
+    for ln in lines[1:] if lead else lines:
+        if ln.startswith("- ") and items and re.match(r"\d+[.)]\s", items[0]):
+            continue  # "- Identify internal goals" under "1. Understand all safety-relevant features"
+        items.append(ln)
+    return lead, items
+
+
+def row_line(p: Passage, wanted: Callable[[str], float] | None = None, limit: int = 3) -> str:
+    """A table row as a short line: 'subject: cell — cell', the cells the question asks about first."""
+    cells = [c.split(": ", 1) for c in p.text.split("\n") if ": " in c]
+    if not cells:
+        return p.text
+    subject, rest = cells[0][1], cells[1:]
+    if wanted is not None:
+        scored = sorted(rest, key=lambda hv: -wanted(hv[0]))
+        asked = [hv for hv in scored if wanted(hv[0]) > 0][: limit - 1]
+        if asked:
+            return f"{subject} — " + "; ".join(f"{h}: {v}" for h, v in asked)
+    values = [cut(v, 90) for _, v in rest[: limit - 1]]
+    return f"{subject}: " + " — ".join(values)
+
+
+def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], float] | None = None,
+                   budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
+    """A section as a cited Markdown list: its conclusion or lead line, then its items in document order.
+
+    Sub-sections give their heading and the labels of what they list; lists give their lead line and
+    items; table rows give their first cells (the columns ``wanted`` scores highest first); long
+    items are cut to their label or first clause, more so until the answer fits ``budget``.
+    """
+    while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
+        sec = tree.sections[(sec.source, sec.children[0])]
+    text, cites = "", []
+    for detail in (0, 1, 2, 3):
+        text, cites = _render(tree, sec, wanted, detail)
+        if len(text) <= budget:
+            return text, cites
+    lines, kept = text.split("\n"), []
+    for ln in lines:  # still too long: keep the first lines that fit
+        if sum(len(k) + 1 for k in kept) + len(ln) > budget:
+            break
+        kept.append(ln)
+    text = "\n".join(kept)
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    return _renumber(text, cites, used)
+
+
+def _renumber(text: str, cites: list[Passage], used: set[int]) -> tuple[str, list[Passage]]:
+    order = [n for n in range(1, len(cites) + 1) if n in used]
+    new = {old: k for k, old in enumerate(order, 1)}
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{new[int(m.group(1))]}]", text), [cites[n - 1] for n in order]
+
+
+def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, list[Passage]]:
+    cite = Cites()
+    head: list[str] = []
+    body: list[str] = []
+    direct = sec.direct
+    # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
+    last = direct[-1] if direct else None
+    conclusion = last if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) else None
+    limit = (400, 240, 200, 160)[detail]
+    if conclusion is not None:
+        head.append(f"{ensure_period(cut(conclusion.text, limit))} [{cite(conclusion)}]")
+    children: list[tuple[int, object]] = [(p.position, p) for p in direct if p is not conclusion]
+    for path in sec.children:
+        child = tree.sections[(sec.source, path)]
+        children.append((child.passages[0].position, child))
+    children.sort(key=lambda x: x[0])
+    for _, child in children:
+        if isinstance(child, Section):
+            body += _sub_lines(tree, child, cite, detail, wanted)
+        elif child.kind == "table_row":
+            body.append(f"- {row_line(child, wanted)} [{cite(child)}]")
+        elif child.kind == "list":
+            lead, items = list_lines(child)
+            n = cite(child)
+            if detail >= 3 and lead:
+                labels = "; ".join(short_item(i, 2) for i in items)
+                body.append(f"- {cut(lead.removesuffix(':'), 120)}: {labels} [{n}]")
+                continue
+            nested = "  " if lead else ""
+            if lead:
+                body.append(f"- {cut(lead.removesuffix(':'), 160 if detail < 2 else 100)} [{n}]")
+            body += [f"{nested}- {short_item(i, detail)} [{n}]" for i in items]
+        elif child.kind == "paragraph":
+            if not head and child is direct[0] and not sec.children and len(direct) > 1:
+                first = next((s for s in split_sentences(child.text) if not s.endswith("?")), "")
+                if first:
+                    head.append(f"{ensure_period(cut(first, limit))} [{cite(child)}]")
+                continue
+            body.append(f"- {ensure_period(cut(child.text, (200, 140, 100, 80)[detail]))} [{cite(child)}]")
+    return "\n".join(head + body), cite.passages
+
+
+def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None) -> list[str]:
+    """A sub-section: its heading, then the labels of what it lists (each cited to its own passage).
+
+    Labels from one passage stay on the heading's line ("Can we ...?: No - ...; Yes - ... [1]");
+    labels from several passages (table rows, numbered items) become nested items.
+    """
+    first = sub.passages[0]
+    if detail >= 3:
+        return [f"- {sub.heading} [{cite(first)}]"]
+    labels: list[tuple[str, Passage]] = []
+    for p in sub.direct:
+        if p.kind == "list":
+            _, items = list_lines(p)
+            if re.match(r"\d+[.)]\s", items[0] if items else ""):
+                labels.append((short_item(items[0], 2), p))  # one numbered item per passage
+            else:
+                labels += [(short_item(i, max(detail, 1)), p) for i in items]
+        elif p.kind == "table_row":
+            labels.append((row_line(p, wanted, limit=2), p))
+        elif not labels:
+            labels.append((cut(p.text, 90), p))
+    for path in sub.children:
+        child = tree.sections[(sub.source, path)]
+        labels.append((path[-1], child.passages[0]))
+    labels = labels[: (8, 8, 5)[min(detail, 2)]]
+    if not labels:
+        return [f"- {sub.heading} [{cite(first)}]"]
+    if len({p.id for _, p in labels}) == 1:
+        body = "; ".join(text for text, _ in labels)
+        return [f"- {sub.heading}: {cut(body, 200) if detail >= 2 else body} [{cite(labels[0][1])}]"]
+    return [f"- {sub.heading} [{cite(first)}]"] + [f"  - {text} [{cite(p)}]" for text, p in labels]
+
+
+def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
+    """One side of a comparison: its table row, or its sub-section's items, on one line."""
+    if p.kind == "table_row":
+        cells = [c.split(": ", 1) for c in p.text.split("\n") if ": " in c]
+        subject = cells[0][1]
+        return f"- {subject} — " + "; ".join(f"{h}: {v}" for h, v in cells[1:]) + f" [{cite(p)}]"
+    sec = tree.of(p)[-1] if tree.of(p) else None
+    if sec is not None and p.kind == "list":
+        _, items = list_lines(p)
+        return f"- {sec.heading} — " + "; ".join(short_item(i, 0) for i in items) + f" [{cite(p)}]"
+    return f"- {ensure_period(cut(p.text, 300))} [{cite(p)}]"
+
+
+def comparison(tree: SectionTree, sides: list[list[Passage]], budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
+    """Each side's row and sub-section, side by side, as a cited list."""
+    cite = Cites()
+    lines: list[str] = []
+    for found in sides:
+        lines += [side_lines(p, tree, cite) for p in found]
+    text = "\n".join(lines)
+    if len(text) > budget:  # each side's first passage, cut to its share of the budget
+        cite, lines = Cites(), []
+        for found in [f for f in sides if f]:
+            body, marker = side_lines(found[0], tree, cite).rsplit(" [", 1)
+            lines.append(f"{cut(body, budget // len(sides) - 8)} [{marker}")
+        text = "\n".join(lines)
+    return text, cite.passages
