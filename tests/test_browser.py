@@ -75,6 +75,17 @@ def test_a_streamed_cited_answer(page):
     assert len(set(lengths)) >= 4, f"the answer arrived in one piece: {lengths}"  # it grew word by word
 
 
+def test_a_section_answer_is_a_list_with_a_citation_per_item(page):
+    ask(page, "What are the key cruxes in this debate?")
+    items = page.locator("#chat li")
+    items.first.wait_for(timeout=10_000)
+    assert items.count() == 4
+    for k in range(4):
+        assert items.nth(k).locator("a.cite").count() == 1  # each crux cites its own passage
+    assert "more intelligent than our own" in items.first.inner_text()
+    page.screenshot(path=SHOTS / "2-section-list.png")
+
+
 def test_clicking_a_citation_opens_the_passage_with_its_sentence_marked(page):
     ask(page, "What is an induction head?")
     page.locator("#chat a.cite").first.click()

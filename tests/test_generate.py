@@ -76,6 +76,24 @@ def test_tokens_stream_before_the_checked_answer(llm_assistant):
     assert "".join(deltas) == final.raw_generation
 
 
+def test_a_section_question_gives_the_model_the_section(llm_assistant, assistant):
+    from interp_qa.assistant import model_context
+
+    question = "What are the key cruxes in this debate?"
+    extractive = assistant.ask(question)
+    assert extractive.scope == "section"
+    context = model_context(extractive, extractive.passages, top_k=5)
+    assert len(context) == 4 and all(p.section.startswith("Key Cruxes > Key Questions > ") for p in context)
+    pieces = list(llm_assistant.ask_stream(question))
+    answer = pieces[-1]
+    assert answer.raw_generation  # the model was asked
+    if answer.backend == "openai":  # written by the model: it saw the section, and cites only it
+        assert [p.id for p in answer.passages] == [p.id for p in context]
+        assert all(c.section.startswith("Key Cruxes") for c in answer.citations)
+    else:  # the model's text did not pass grounding: the section digest stands, with the reason
+        assert answer.scope == "section" and answer.fallback_from and answer.text == extractive.text
+
+
 def test_unanswerable_questions_abstain_without_calling_the_model(llm_assistant):
     answer = llm_assistant.ask("What is the boiling point of water on Mars?")
     assert answer.abstained and answer.raw_generation is None and answer.timings.generate_ms == 0

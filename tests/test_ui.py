@@ -103,3 +103,13 @@ def test_sources_escape_html(assistant):
     answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
     answer.citations[0].text = "<img src=x onerror=alert(1)>"
     assert "<img" not in render_sources(answer) and "&lt;img" in render_sources(answer)
+
+
+def test_a_cited_reference_summary_shows_its_front_matter(assistant):
+    from interp_qa.ui import reference_metadata
+
+    answer = assistant.ask("What is an induction head?")
+    cited = next(c for c in answer.citations if c.source.startswith("references/"))
+    html = render_sources(answer, meta=reference_metadata(assistant.retriever.passages))
+    block = html.split(f"<code>{cited.id}</code>", 1)[1].split('<div class="src"', 1)[0]
+    assert "Organization: Anthropic" in block and "Year: 2022" in block  # its front matter

@@ -19,6 +19,7 @@ from .question import Question, check_question
 from .settings import Settings, set_offline_switches
 from .text import MODES
 from .types import Answer, Passage
+from .weights import SECTION_CONTEXT
 
 if TYPE_CHECKING:
     from .compose import Composer
@@ -195,10 +196,19 @@ class Assistant:
             extractive.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield extractive
             return
-        for piece in generator.stream(question, passages[: top_k or self.settings.top_k], extractive):
+        for piece in generator.stream(question, model_context(extractive, passages, top_k or self.settings.top_k),
+                                      extractive):
             if isinstance(piece, Answer):
                 piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield piece
+
+
+def model_context(extractive: Answer, passages: list[Passage], top_k: int) -> list[Passage]:
+    """The passages a model answers from: the top ``top_k`` retrieved, or for a question a section or a
+    comparison answers, that section's passages (the ones its digest cites, in document order)."""
+    if extractive.scope in ("section", "comparison") and extractive.citations:
+        return extractive.citations[:SECTION_CONTEXT]
+    return passages[:top_k]
 
 
 def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:

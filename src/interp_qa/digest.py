@@ -146,7 +146,9 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
         child = tree.sections[(sec.source, path)]
         children.append((child.passages[0].position, child))
     children.sort(key=lambda x: x[0])
+    last_lead = ""
     for _, child in children:
+        last_lead = last_lead if isinstance(child, Passage) and child.kind == "list" else ""
         if isinstance(child, Section):
             body += _sub_lines(tree, child, cite, detail, wanted)
         elif child.kind == "table_row":
@@ -159,9 +161,11 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
                 body.append(f"- {cut(lead.removesuffix(':'), 120)}: {labels} [{n}]")
                 continue
             nested = "  " if lead else ""
-            if lead:
+            if lead and lead != last_lead:  # one item per passage under one lead: "we'd need to: 1. ...; 2. ..."
                 body.append(f"- {cut(lead.removesuffix(':'), 160 if detail < 2 else 100)} [{n}]")
+            last_lead = lead
             body += [f"{nested}- {short_item(i, detail)} [{n}]" for i in items]
+            continue
         elif child.kind == "paragraph":
             if not head and child is direct[0] and not sec.children and len(direct) > 1:
                 first = next((s for s in split_sentences(child.text) if not s.endswith("?")), "")

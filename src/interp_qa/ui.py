@@ -103,7 +103,30 @@ def render_answer(answer: Answer, turn: int) -> str:
         lead = f"{ABSTAIN_PHRASE}."
         body = f"<strong>{lead}</strong> " + body.removeprefix(lead).lstrip()
     notes = "".join(f"<br><small>ⓘ {html.escape(n)}</small>" for n in answer.notes)
-    return body + notes
+    return list_html(body) + notes
+
+
+def list_html(body: str) -> str:
+    """Markdown list lines of an (escaped) answer as HTML lists: "- item" and nested "  - item"."""
+    if "\n" not in body:
+        return body
+    out: list[str] = []
+    depth = 0
+    for line in body.split("\n"):
+        m = re.match(r"^( *)- (.*)$", line)
+        if not m:
+            out.append("</ul>" * depth + (f"<p>{line}</p>" if line.strip() else ""))
+            depth = 0
+            continue
+        level = 1 + len(m.group(1)) // 2
+        if level > depth:
+            out.append("<ul>" * (level - depth))
+        elif level < depth:
+            out.append("</ul>" * (depth - level))
+        depth = level
+        out.append(f"<li>{m.group(2)}</li>")
+    out.append("</ul>" * depth)
+    return "".join(out)
 
 
 def highlight(text: str, claims: list[str]) -> str:
@@ -175,6 +198,11 @@ def render_sources(answer: Answer, turn: int = 1, meta: dict[str, Passage] | Non
     return "".join(blocks) or '<p class="muted">No sources.</p>'
 
 
+def reference_metadata(passages: dict[str, Passage]) -> dict[str, Passage]:
+    """Each reference file's front-matter passage (authors, year, ...), shown under its cited passages."""
+    return {p.source: p for p in passages.values() if p.kind == "metadata"}
+
+
 def render_group(answer: Answer, turn: int, meta: dict[str, Passage]) -> str:
     return (f'<details class="group" open><summary>Sources for “{html.escape(answer.question)}”</summary>'
             f"{render_sources(answer, turn, meta)}</details>")
@@ -205,7 +233,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
     assistant = assistant or Assistant()
     retriever = assistant.retriever  # load the model and index now, not on the first question
     passages = retriever.passages
-    meta = {p.source: p for p in passages.values() if p.kind == "metadata"}
+    meta = reference_metadata(passages)
     docs = sorted({p.source: p.title for p in passages.values()}.items(), key=lambda kv: (kv[0] != "survey.md", kv[1]))
     backends = ["extractive"] + ([assistant.settings.llm] if assistant.settings.llm != "extractive" else [])
     status = (f"{len(passages)} passages from {len(docs)} documents · embeddings: "
@@ -233,7 +261,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                     answer = piece
                 else:
                     text += piece
-                    chat[-1] = {"role": "assistant", "content": html.escape(text)}
+                    chat[-1] = {"role": "assistant", "content": list_html(html.escape(text))}
                     yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except Exception as e:  # noqa: BLE001 - the reader sees a message, never a stack trace
             log.exception("answering %r failed", question)

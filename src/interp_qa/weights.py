@@ -83,3 +83,5 @@ SCOPE_MARGIN = 0.3
 SCOPE_SIDE_NAMED = 0.5
 # Characters: a section digest stays under this.
 DIGEST_CHARS = 1200
+# Passages of a section (or comparison) a model is given as context; 8 fit a 4,096-token window.
+SECTION_CONTEXT = 8

@@ -1,0 +1,111 @@
+"""Answer scope: one fact, a section's digest, or two sides compared; and how each reads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from interp_qa.compose import untraceable
+from interp_qa.digest import cut, section_digest
+
+CRUXES = ["more intelligent than our own", "remain fundamentally opaque", "hide deception",
+          "best use of safety research resources"]
+
+
+def cited_lines(text: str) -> list[str]:
+    return [ln for ln in text.split("\n") if ln.strip()]
+
+
+def test_a_question_about_a_section_gets_its_digest_in_document_order(assistant):
+    answer = assistant.ask("What are the key cruxes in this debate?")
+    assert answer.scope == "section" and not answer.abstained
+    positions = [answer.text.find(c) for c in CRUXES]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    for line in cited_lines(answer.text):  # a Markdown list, every item cited
+        assert line.startswith("- ") and re.search(r"\[\d+\]$", line), line
+    assert untraceable(answer.text, answer.citations) == []
+    assert len(answer.text) <= 1200
+
+
+def test_a_digest_leads_with_the_conclusion_then_both_lists(assistant):
+    tree = assistant.retriever.tree
+    sec = next(s for s in tree.sections.values() if s.path == ("The Sufficiency Question",))
+    text, cites = section_digest(tree, sec)
+    assert text.startswith("Current Consensus: Interpretability is valuable")
+    lines = cited_lines(text)
+    assert lines[1] == "- Interpretability might be sufficient if [2]"
+    assert "  - We achieve comprehensive understanding of all safety-relevant features [2]" in lines
+    assert "  - Deceptive AI can hide from interpretation [3]" in lines
+    assert untraceable(text, cites) == []
+
+
+def test_numbered_items_under_one_lead_share_it(assistant):
+    tree = assistant.retriever.tree
+    sec = next(s for s in tree.sections.values() if s.heading == "What Would Interpretability Need to Achieve?")
+    text, _ = section_digest(tree, sec)
+    assert text.count("we'd need to") == 1 and "5. Be tamper-proof" in text
+
+
+def test_a_comparison_gives_each_side(assistant):
+    answer = assistant.ask("How does interpretability compare to RLHF?")
+    assert answer.scope == "comparison"
+    lines = cited_lines(answer.text)
+    assert lines[0].startswith("- Mechanistic Interpretability — What It Verifies: Internal reasoning")
+    assert any(ln.startswith("- RLHF / Constitutional AI — What It Verifies: Output behavior") for ln in lines)
+    assert untraceable(answer.text, answer.citations) == []
+
+
+def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
+    # The section never says "Claude"; it says "Anthropic's May 2024 research".
+    answer = assistant.ask("What safety-related concepts have been found inside Claude?")
+    assert not answer.abstained
+    for point in ["Deception-related features", "Sycophancy features", "Bias-related features"]:
+        assert point in answer.text
+
+
+@pytest.mark.parametrize("question", ["How many features did OpenAI extract from GPT-4?",
+                                      "When was Towards Monosemanticity published?",
+                                      "What is AI control best for?"])
+def test_a_factoid_stays_a_fact(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.scope == "fact" and "\n" not in answer.text
+
+
+def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant):
+    answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
+    assert answer.text.startswith("OpenAI — Features Identified: 16 million features")
+    assert untraceable(answer.text, answer.citations) == []
+
+
+def test_a_digest_fits_its_budget_by_cutting_items_to_their_labels(assistant):
+    tree = assistant.retriever.tree
+    sec = next(s for s in tree.sections.values() if s.path == ("State of the Field (2024-2025)",))
+    full, _ = section_digest(tree, sec, budget=10_000)
+    short, cites = section_digest(tree, sec, budget=600)
+    assert len(short) <= 600 < len(full)
+    assert untraceable(short, cites) == []
+    assert "Research Progress by Organization" in short  # sub-sections are kept, their details cut
+
+
+def test_cut_ends_at_a_sentence_or_clause():
+    text = "Mechanistic interpretability has advanced significantly, with major labs investing. However, more."
+    assert cut(text, 90) == "Mechanistic interpretability has advanced significantly, with major labs investing"
+    assert cut(text, 60) == "Mechanistic interpretability has advanced significantly"
+    assert cut("short", 60) == "short"
+
+
+def test_answers_are_traceable_on_every_broad_question(assistant):
+    from interp_qa.evaluation import load_questions
+    from interp_qa.settings import PROJECT_ROOT
+
+    answered = 0
+    for q in load_questions(PROJECT_ROOT / "eval" / "broad.jsonl"):
+        answer = assistant.ask(q.question)
+        if answer.abstained:
+            continue
+        answered += 1
+        assert untraceable(answer.text, answer.citations) == [], q.question
+        for line in cited_lines(answer.text):
+            assert re.search(r"\[\d+\]", line), (q.question, line)  # every line carries a marker
+    assert answered >= 30
