@@ -41,6 +41,8 @@ test: setup $(LLM_STAMP)
 eval: setup
 	$(PY) -m interp_qa.cli eval
 	$(PY) -m interp_qa.cli eval --questions eval/paraphrases.jsonl --configs hybrid+rerank --out eval/results/paraphrases
+	$(PY) -m interp_qa.cli eval --questions eval/broad.jsonl --configs hybrid+rerank --out eval/results/broad
+	$(PY) -m interp_qa.cli eval --questions eval/broad-holdout.jsonl --configs hybrid+rerank --out eval/results/broad-holdout
 
 ingest: setup
 	$(PY) -m interp_qa.cli ingest

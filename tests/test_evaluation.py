@@ -71,3 +71,37 @@ def test_a_bad_line_is_named(tmp_path: Path):
     path.write_text('{"id": "a", "question": "ok?", "evidence": ["x"]}\n{"id": "b", "question": "no evidence?"}\n')
     with pytest.raises(ValueError, match=r"q.jsonl:2: .*evidence"):
         load_questions(path)
+
+
+def test_broad_metrics_on_hand_computed_cases():
+    from interp_qa.evaluation import EvalQuestion, broad_baseline, broad_metrics, point_recall
+    from interp_qa.types import Answer, Passage
+
+    q = EvalQuestion(id="b", question="What are the cruxes?", points=[["opaque"], ["smarter", "more intelligent"],
+                     ["resources"]], min_share=0.6, evidence=["Key Cruxes"])
+    cited = Passage(id="s#1", text="Yes - too complex.", title="S", section="Key Cruxes > Opaque?", source="s.md")
+    other = Passage(id="s#2", text="Something else.", title="S", section="Other", source="s.md")
+    two = Answer(question=q.question, text="- Will networks remain opaque? [1]\n- Can we read more intelligent "
+                 "minds? [1]", citations=[cited])
+    one = Answer(question=q.question, text="Networks remain opaque [1]", citations=[cited])
+    wrong_cite = Answer(question=q.question, text=two.text, citations=[other])
+    abstained = Answer(question=q.question, text="The corpus does not say. opaque smarter resources",
+                       abstained=True)
+    assert point_recall(two.text, q.points) == pytest.approx(2 / 3)
+    m = broad_metrics([(q, two, 1.0), (q, one, 1.0), (q, wrong_cite, 1.0), (q, abstained, 1.0)])
+    assert m["n"] == 4 and m["pass_rate"] == 0.25  # only the first: 2/3 >= 0.6 and cites the evidence
+    assert m["point_recall"] == pytest.approx(round((2 / 3 + 1 / 3 + 2 / 3 + 0) / 4, 4))
+    assert m["citation_support"] == 0.5
+    assert m["mean_answer_chars"] == pytest.approx((2 * len(two.text) + len(one.text) + len(abstained.text)) / 4)
+    base = broad_baseline([(q, ["opaque and smarter", "resources", "nothing"])], 1)
+    assert base["pass_rate"] == 1.0 and base["point_recall"] == pytest.approx(0.6667, abs=1e-4)
+    assert base["citation_support"] == 0.0 and base["mean_answer_chars"] == len("opaque and smarter")
+
+
+def test_the_broad_sets_load_and_hold_their_points():
+    from interp_qa.settings import PROJECT_ROOT
+
+    tune = load_questions(PROJECT_ROOT / "eval" / "broad.jsonl")
+    held = load_questions(PROJECT_ROOT / "eval" / "broad-holdout.jsonl")
+    assert len(tune) + len(held) >= 40 and {q.id for q in tune}.isdisjoint({q.id for q in held})
+    assert all(q.points and 0 < q.min_share <= 1 and q.evidence for q in tune + held)

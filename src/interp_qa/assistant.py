@@ -19,7 +19,7 @@ from .question import Question, check_question
 from .settings import Settings, set_offline_switches
 from .text import MODES
 from .types import Answer, Passage
-from .weights import SECTION_CONTEXT
+from .weights import SCOPE_TOP_PASSAGES, SECTION_CONTEXT
 
 if TYPE_CHECKING:
     from .compose import Composer
@@ -184,7 +184,7 @@ class Assistant:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
             passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
-        sections = self.retriever.section_similarities(q.search_text)
+        sections = self.retriever.section_similarities(q.search_text, passages[:SCOPE_TOP_PASSAGES])
         extractive = self.steps[2].answer(question, passages, q, sections)
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)

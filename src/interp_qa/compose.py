@@ -41,7 +41,6 @@ from .weights import (
     SCOPE_SIDE_NAMED,
     SCOPE_SPREAD,
     SCOPE_TOP_PASSAGES,
-    SCOPE_TOP_SECTIONS,
     SHORT_LIST,
     SIDE_SHARE,
     WEAK_SIMILARITY,
@@ -149,8 +148,7 @@ class Composer:
         assert self.tree is not None
         top = passages[:SCOPE_TOP_PASSAGES]
         best_score = max((p.score for p in top), default=0.0) or 1.0
-        candidates = {s.key for p in top for s in self.tree.of(p)}
-        candidates |= {k for k, _ in sorted(sims.items(), key=lambda kv: -kv[1])[:SCOPE_TOP_SECTIONS]}
+        candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
         found: tuple[Section, float] | None = None
         for key in candidates:
             sec = self.tree.sections.get(key)
@@ -186,6 +184,15 @@ class Composer:
             return None
         side_stems = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
         a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
+        # Each side's row or sub-section may not be retrieved itself: look beside what was, in the same
+        # table or among the sibling sub-sections.
+        assert self.tree is not None
+        pool: dict[str, Passage] = {p.id: p for p in passages}
+        for p in passages[:SCOPE_TOP_PASSAGES]:
+            near = self.tree.of(p)[-2:]
+            for sec in near:
+                for sib in sec.passages:
+                    pool.setdefault(sib.id, sib)
         out = []
         for own in (a, b):
             weight = sum(self.stats.idf(s) for s in own)
@@ -194,7 +201,7 @@ class Composer:
             found = []
             for kind in ("table_row", "list"):
                 best, best_share = None, 0.0
-                for p in passages:
+                for p in pool.values():
                     if p.kind != kind or (kind == "list" and "Strengths:" not in p.text and not p.section):
                         continue
                     name = p.text.split("\n", 1)[0].split(": ", 1)[-1] if kind == "table_row" else \

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .sections import Section, SectionTree
+from .sections import PATH_SEP, Section, SectionTree
 from .text import ensure_period, split_sentences
 from .types import Passage
 from .weights import DIGEST_CHARS
@@ -136,12 +136,11 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
     body: list[str] = []
     direct = sec.direct
     # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
-    last = direct[-1] if direct else None
-    conclusion = last if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) else None
+    conclusions = section_conclusions(tree, sec)[: (2, 2, 1, 1)[detail]]
     limit = (400, 240, 200, 160)[detail]
-    if conclusion is not None:
-        head.append(f"{ensure_period(cut(conclusion.text, limit))} [{cite(conclusion)}]")
-    children: list[tuple[int, object]] = [(p.position, p) for p in direct if p is not conclusion]
+    for c in conclusions:
+        head.append(f"{ensure_period(cut(c.text, limit))} [{cite(c)}]")
+    children: list[tuple[int, object]] = [(p.position, p) for p in direct if p not in conclusions]
     for path in sec.children:
         child = tree.sections[(sec.source, path)]
         children.append((child.passages[0].position, child))
@@ -174,6 +173,19 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
                 continue
             body.append(f"- {ensure_period(cut(child.text, (200, 140, 100, 80)[detail]))} [{cite(child)}]")
     return "\n".join(head + body), cite.passages
+
+
+def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
+    """What a section concludes: a labelled paragraph ("Current Consensus: ...", "Most Likely: ...") that
+    closes the section or one of its sub-sections, the section's own first."""
+    out = []
+    for s in [sec] + [tree.sections[(sec.source, p.section and tuple(p.section.split(PATH_SEP)))]
+                      for p in sec.passages if p.section != PATH_SEP.join(sec.path)]:
+        last = s.direct[-1] if s.direct else None
+        if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) and last not in out \
+                and len(s.direct) > 1:
+            out.append(last)
+    return out
 
 
 def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None) -> list[str]:

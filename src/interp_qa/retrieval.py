@@ -103,9 +103,11 @@ class Retriever:
 
         return SectionTree(self.passages)
 
-    def section_similarities(self, query: str) -> dict:
-        """Cosine similarity of the query to each section's card (heading path, sub-headings, lead lines)."""
-        return self.tree.similarities(self, self.query_embedding(query))
+    def section_similarities(self, query: str, passages: list[Passage]) -> dict:
+        """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections
+        that hold ``passages``, the retrieved evidence."""
+        keys = [s.key for p in passages for s in self.tree.of(p)]
+        return self.tree.similarities(self, self.query_embedding(query), keys)
 
     def query_embedding(self, query: str) -> list[float]:
         """The query's embedding; the last few are kept (retrieval and section search embed the same question)."""

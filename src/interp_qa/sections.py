@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .retrieval import Retriever
 
 PATH_SEP = " > "
+CENTROID_SAMPLE = 200  # sections whose cards make the average card
+CARD_CACHE = 20_000  # card embeddings kept
 
 
 @dataclass
@@ -96,9 +98,8 @@ class SectionTree:
                     if depth > 1:
                         self.sections[(p.source, path[: depth - 1])].children.append(path[:depth])
                 sec.passages.append(p)
-        self._keys: list[tuple[str, tuple[str, ...]]] = []
-        self._vectors = None  # numpy array of card embeddings, by _keys
-        self._hub = None
+        self._vectors: dict = {}  # section key -> its card's embedding (numpy)
+        self._centroid = None
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -117,23 +118,35 @@ class SectionTree:
         path = tuple(p.section.split(PATH_SEP))
         return path[: len(sec.path) + 1] if len(path) > len(sec.path) else p.id
 
-    def similarities(self, retriever: Retriever, query_embedding: list[float]) -> dict:
-        """How close a query is to every section's card: cosine similarity, less ``SCOPE_CARD_HUB`` times
-        the card's similarity to the average card (cards embedded once, on first use).
+    def similarities(self, retriever: Retriever, query_embedding: list[float], keys: list) -> dict:
+        """How close a query is to the cards of the sections ``keys``: cosine similarity, less
+        ``SCOPE_CARD_HUB`` times the card's similarity to the average card.
 
         A card written in the corpus's everyday words ("interpretability", "safety") is close to
-        every question; the correction keeps it from winning them all.
+        every question; the correction keeps it from winning them all. Cards are embedded when
+        first needed and kept (at most ``CARD_CACHE``); the average card is taken over the first
+        ``CENTROID_SAMPLE`` sections, so start-up and memory stay flat however large the corpus.
         """
         import numpy as np
 
         with self._lock:
-            if self._vectors is None:
-                self._keys = list(self.sections)
-                embs = np.asarray(retriever.embed.get_text_embedding_batch(
-                    [self.sections[k].card() for k in self._keys]))
-                centroid = embs.mean(axis=0)
-                centroid /= np.linalg.norm(centroid) or 1.0
-                self._vectors = embs
-                self._hub = embs @ centroid
-        sims = self._vectors @ np.asarray(query_embedding) - SCOPE_CARD_HUB * self._hub
-        return dict(zip(self._keys, sims.tolist(), strict=True))
+            if self._centroid is None:
+                sample = list(self.sections)[:CENTROID_SAMPLE]
+                self._embed(retriever, sample)
+                centroid = np.mean([self._vectors[k] for k in sample], axis=0)
+                self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+            self._embed(retriever, [k for k in keys if k in self.sections])
+            q = np.asarray(query_embedding)
+            return {k: float(self._vectors[k] @ q - SCOPE_CARD_HUB * (self._vectors[k] @ self._centroid))
+                    for k in keys if k in self._vectors}
+
+    def _embed(self, retriever: Retriever, keys: list) -> None:
+        import numpy as np
+
+        missing = [k for k in dict.fromkeys(keys) if k not in self._vectors]
+        if not missing:
+            return
+        if len(self._vectors) + len(missing) > CARD_CACHE:
+            self._vectors.clear()
+        embs = retriever.embed.get_text_embedding_batch([self.sections[k].card() for k in missing])
+        self._vectors.update({k: np.asarray(e) for k, e in zip(missing, embs, strict=True)})
