@@ -129,13 +129,16 @@ class SectionTree:
         """
         import numpy as np
 
+        keys = [k for k in keys if k in self.sections]
+        if not keys:  # a corpus without headings has no sections
+            return {}
         with self._lock:
             if self._centroid is None:
                 sample = list(self.sections)[:CENTROID_SAMPLE]
                 self._embed(retriever, sample)
                 centroid = np.mean([self._vectors[k] for k in sample], axis=0)
                 self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-            self._embed(retriever, [k for k in keys if k in self.sections])
+            self._embed(retriever, keys)
             q = np.asarray(query_embedding)
             return {k: float(self._vectors[k] @ q - SCOPE_CARD_HUB * (self._vectors[k] @ self._centroid))
                     for k in keys if k in self._vectors}
