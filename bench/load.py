@@ -26,6 +26,8 @@ def main() -> int:
     ap.add_argument("--url", default=None)
     ap.add_argument("--conversations", type=int, default=50)
     ap.add_argument("--questions", type=int, default=500)
+    ap.add_argument("--via", choices=["gradio", "openai"], default="gradio",
+                    help="gradio: the UI's queue API (gradio_client); openai: /v1/chat/completions (openai client)")
     args = ap.parse_args()
 
     from gradio_client import Client
@@ -52,12 +54,24 @@ def main() -> int:
     wrong, dropped = [], 0
 
     def conversation(questions: list[str]) -> list[tuple[str, str | None, float]]:
-        client = Client(url, verbose=False)
+        if args.via == "openai":
+            from openai import OpenAI
+
+            chat = OpenAI(base_url=url.rstrip("/") + "/v1", api_key="unused", max_retries=0, timeout=300)
+
+            def ask(q: str) -> str:
+                reply = chat.chat.completions.create(model="interp-qa", messages=[{"role": "user", "content": q}])
+                return reply.choices[0].message.content
+        else:
+            client = Client(url, verbose=False)
+
+            def ask(q: str) -> str:
+                return client.predict(q, [], api_name="/ask")["text"]
         out = []
         for q in questions:
             t0 = time.perf_counter()
             try:
-                text = client.predict(q, [], api_name="/ask")["text"]
+                text = ask(q)
             except Exception as e:  # noqa: BLE001 - counted as dropped
                 text = None
                 print(f"dropped: {q!r}: {e}", file=sys.stderr)
@@ -76,7 +90,8 @@ def main() -> int:
         latencies.append(ms)
     latencies.sort()
     report = {
-        "conversations": args.conversations, "questions": len(results), "dropped": dropped, "wrong": len(wrong),
+        "via": args.via, "conversations": args.conversations, "questions": len(results), "dropped": dropped,
+        "wrong": len(wrong),
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1), "max_ms": round(latencies[-1], 1),
         "throughput_qps": round(len(results) / wall, 1), "wall_s": round(wall, 1),

@@ -166,6 +166,8 @@ class Assistant:
         version (markers repaired, unsupported sentences tagged) and is what to keep.
         """
         question = self.check_question(question)
+        if top_k is not None and not 1 <= int(top_k) <= 100:
+            raise ValueError(f"top_k must be between 1 and 100, got {top_k}.")
         t0 = time.perf_counter()
         generator = None if backend == "extractive" else self.generator
         q = self.read_question(question, history)

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -430,12 +431,36 @@ def _preload(assistant: Assistant) -> None:
         assistant.retriever  # noqa: B018
 
 
-def launch(host: str | None = None, port: int | None = None, *, insecure: bool = False,
-           assistant: Assistant | None = None, settings: Settings | None = None, block: bool = True) -> gr.Blocks:
-    """Start the UI on 127.0.0.1 (or GRADIO_SERVER_NAME); never a public share link.
+class Server:
+    """The running UI and API (``close()`` stops them; ``url`` is where they listen)."""
 
-    ``block=False`` returns the running app at once (``app.close()`` stops it).
+    def __init__(self, server, thread: threading.Thread | None, url: str) -> None:
+        self.server, self.thread, self.url = server, thread, url
+
+    def close(self) -> None:
+        # Open UI event streams need not finish; their cancellation at shutdown is not an error to log.
+        logger = logging.getLogger("uvicorn.error")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        self.server.should_exit = True
+        self.server.force_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=30)
+        logger.setLevel(level)
+
+
+def launch(host: str | None = None, port: int | None = None, *, insecure: bool = False,
+           assistant: Assistant | None = None, settings: Settings | None = None, block: bool = True) -> Server:
+    """Start the UI and the HTTP API on 127.0.0.1 (or GRADIO_SERVER_NAME); never a public share link.
+
+    One server and port: the API's routes (``/v1``, ``/api``, ``/healthz``, ``/docs``) and the Gradio UI
+    mounted at ``/``. ``block=False`` returns the running server at once (``close()`` stops it).
     """
+    import gradio as gr
+    import uvicorn
+
+    from .api import BodyLimit, build_api
+
     host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port = port or int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
     auth_env = os.environ.get("INTERP_QA_AUTH", "")
@@ -450,8 +475,26 @@ def launch(host: str | None = None, port: int | None = None, *, insecure: bool =
     # Read the index (and start loading the embedding model) while gradio imports; the
     # UI needs the passages to draw, and build_app waits for them.
     threading.Thread(target=_preload, args=(assistant,), name="index-load", daemon=True).start()
-    app = build_app(assistant)
-    print(f"interp-qa UI on http://{host}:{port}", flush=True)
-    app.launch(server_name=host, server_port=port, share=False, auth=auth, prevent_thread_lock=not block,
-               show_error=False, quiet=True, css=CSS, head=HEAD)
-    return app
+    blocks = build_app(assistant)
+    token = os.environ.get("INTERP_QA_API_TOKEN") or None
+    api = build_api(assistant, auth=auth, token=token)  # type: ignore[arg-type]
+    app = gr.mount_gradio_app(api, blocks, path="/", auth=auth, show_error=False, css=CSS, head=HEAD,
+                              ssr_mode=False, server_name=host, server_port=port)
+    config = uvicorn.Config(BodyLimit(app), host=host, port=port, log_level="warning", lifespan="on",
+                            timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    url = f"http://{host}:{port}"
+    print(f"interp-qa UI on {url} (API: {url}/v1, {url}/api, docs {url}/docs)", flush=True)
+    if block:
+        server.run()
+        return Server(server, None, url)
+    thread = threading.Thread(target=server.run, name="interp-qa-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive():
+            raise OSError(f"The server could not start on {host}:{port} (is the port in use?).")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"The server did not start on {host}:{port} within 60 s.")
+        time.sleep(0.05)
+    return Server(server, thread, url)
