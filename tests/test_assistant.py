@@ -37,19 +37,50 @@ def test_every_mode_finds_the_field_size_passage(assistant, mode):
 def test_answers_lead_with_the_fact_and_cite_it(assistant, question, fact):
     answer = assistant.ask(question)
     assert isinstance(answer, Answer) and not answer.abstained
-    assert fact in answer.text
+    assert fact in answer.text.split("[1]", 1)[0], answer.text  # the fact comes before the first marker
     assert "[1]" in answer.text and answer.citations
     assert untraceable(answer.text, answer.citations) == []
     assert len(answer.text) < 400
 
 
-def test_every_answer_is_traceable_to_its_citations(assistant):
-    from interp_qa.evaluation import DEFAULT_QUESTIONS, load_questions
+def copied_from_citations(text: str, citations: list[Passage]) -> list[str]:
+    """Checked here, not by untraceable() alone: every sentence or item ends in a marker, and each of its
+    pieces appears in the passage (or heading) that marker cites. Returns what does not."""
+    import re
 
-    for q in load_questions(DEFAULT_QUESTIONS):
+    bad = []
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()]:
+        if not re.search(r"\[\d+\]$", line):
+            bad.append(f"no marker at the end: {line!r}")
+        for piece, n in re.findall(r"(.*?)\s*\[(\d+)\]", line):
+            p = citations[int(n) - 1]
+            source = " ".join(f"{p.section}\n{p.text}".split())
+            for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s", re.sub(r"^[-*]\s+", "", piece.strip())):
+                frag = frag.strip().rstrip(".").strip()
+                if frag and frag not in source:
+                    bad.append(f"[{n}] does not say {frag!r}")
+    return bad
+
+
+def test_every_answer_is_traceable_to_its_citations(assistant):
+    from interp_qa.evaluation import DEFAULT_QUESTIONS, PARAPHRASES, load_questions
+
+    answered = 0
+    for q in load_questions(DEFAULT_QUESTIONS) + load_questions(PARAPHRASES):
         answer = assistant.ask(q.question, history=q.history or None)
         if not answer.abstained:
+            answered += 1
+            assert copied_from_citations(answer.text, answer.citations) == [], q.question
             assert untraceable(answer.text, answer.citations) == [], q.question
+    assert answered >= 100
+
+
+def test_the_traceability_check_can_fail(assistant):
+    answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
+    assert copied_from_citations(answer.text, answer.citations) == []
+    assert copied_from_citations(answer.text + " And 99 more.", answer.citations)  # text after the last marker
+    assert copied_from_citations("OpenAI found 99 features [1]", answer.citations)  # not in the passage
+    assert copied_from_citations("No marker at all", answer.citations)
 
 
 @pytest.mark.parametrize(
@@ -71,9 +102,11 @@ def test_abstains_when_the_corpus_does_not_say(assistant, question):
 
 
 def test_follow_up_carries_the_previous_subject(assistant):
-    answer = assistant.ask("And for GPT-4?", history=["How many features did Anthropic extract from Claude 3 Sonnet?"])
-    assert not answer.abstained
-    assert says(answer.text, 16)
+    # "Which lab built it?" says nothing on its own; after a question about MAIA it asks who built MAIA.
+    alone = assistant.ask("Which lab built it?")
+    answer = assistant.ask("Which lab built it?", history=["Tell me about the MAIA agent."])
+    assert not answer.abstained and "MIT" in answer.text and "MIT" not in alone.text
+    assert answer.standalone_question == "Tell me about the MAIA agent. Which lab built it?"
 
 
 def test_a_comparison_finds_both_sides(assistant):
@@ -172,15 +205,41 @@ def test_a_numbered_item_answers_with_its_sub_items(assistant):
     assert "AI can't deceive interpretability tools" in answer.text and "steganographic" in answer.text
 
 
-@pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 5000, "\x00\x01"])
-def test_bad_questions_raise_a_clear_value_error(assistant, bad):
-    with pytest.raises(ValueError, match="question"):
-        assistant.ask(bad)
+EMPTY = "The question is empty. Ask something about the survey"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [("", EMPTY), ("   \n\t", EMPTY), ("\x00\x01", EMPTY), (5, "The question must be a string, not int."),
+     (None, "The question must be a string, not NoneType."),
+     ("x" * 2001, "The question is 2001 characters long; the limit is 2000. Shorten it to the question itself."),
+     ("x" * 9000, "The question is 9000 characters long; the limit is 2000.")],
+)
+def test_bad_questions_raise_a_clear_value_error(assistant, monkeypatch, bad, message):
+    import interp_qa
+
+    monkeypatch.setattr(interp_qa, "_default", assistant)
+    for call in (assistant.ask, assistant.retrieve, lambda q: list(assistant.ask_stream(q)),
+                 interp_qa.ask, interp_qa.retrieve, lambda q: list(interp_qa.ask_stream(q))):
+        with pytest.raises(ValueError) as e:
+            call(bad)
+        assert str(e.value).startswith(message)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"top_k": 0}, "top_k must be between 1 and 100, got 0."),
+                                                 ({"top_k": 101}, "top_k must be between 1 and 100, got 101."),
+                                                 ({"mode": "fast"}, "Unknown retrieval mode 'fast'; choose one of")])
+def test_bad_options_raise_a_clear_value_error(assistant, kwargs, message):
+    for call in (assistant.ask, assistant.retrieve):
+        with pytest.raises(ValueError) as e:
+            call("How many features did OpenAI extract from GPT-4?", **kwargs)
+        assert str(e.value).startswith(message)
 
 
 def test_html_in_a_question_is_just_text(assistant):
+    plain = assistant.ask("How many features did OpenAI extract from GPT-4?")
     answer = assistant.ask("<script>alert(1)</script> How many features did OpenAI extract from GPT-4?")
-    assert "<script>" not in answer.text
+    assert answer.text == plain.text and [c.id for c in answer.citations] == [c.id for c in plain.citations]
 
 
 def test_module_level_api(monkeypatch, settings, assistant):

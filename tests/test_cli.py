@@ -51,6 +51,25 @@ def test_build_corpus_check_passes_on_the_committed_corpus():
     assert proc.returncode == 0, proc.stdout
 
 
+def test_build_corpus_check_finds_an_edited_file_and_write_mode_restores_it(tmp_path):
+    import shutil
+
+    from interp_qa.settings import DEFAULT_CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEFAULT_CORPUS, corpus)
+    survey = corpus / "survey.md"
+    original = survey.read_text(encoding="utf-8")
+    survey.write_text(original.replace("34M features", "35M features", 1), encoding="utf-8")
+    proc = run("build-corpus", "--check", "--corpus", str(corpus))
+    assert proc.returncode == 1 and "stale:" in proc.stdout and "survey.md" in proc.stdout
+    assert survey.read_text(encoding="utf-8") != original  # --check writes nothing
+    proc = run("build-corpus", "--corpus", str(corpus))
+    assert proc.returncode == 0 and "wrote 1 file(s)" in proc.stdout
+    assert survey.read_text(encoding="utf-8") == original
+    assert run("build-corpus", "--check", "--corpus", str(corpus)).returncode == 0
+
+
 def test_eval_on_a_subset(settings, assistant, tmp_path):
     env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
     proc = run("eval", "--limit", "12", "--configs", "bm25", "hybrid+rerank", "naive", "--out", str(tmp_path), env=env)

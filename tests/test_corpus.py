@@ -53,6 +53,26 @@ def test_user_folder_of_markdown_text_and_bad_files(tmp_path: Path):
 
 
 def test_pdf_is_read_by_page(tmp_path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    path = tmp_path / "two-pages.pdf"
+    with PdfPages(path) as pdf:
+        for text in ("Linear probes reached 90% accuracy.", "Sparse autoencoders found 34M features."):
+            fig = plt.figure(figsize=(4, 2))
+            fig.text(0.05, 0.5, text)
+            pdf.savefig(fig)
+            plt.close(fig)
+    result = load_passages([tmp_path])
+    assert not result.errors
+    by_section = {p.section: p.text for p in result.passages}
+    assert "90% accuracy" in by_section["Page 1"] and "34M features" in by_section["Page 2"]
+
+
+def test_a_pdf_without_text_is_reported(tmp_path: Path):
     from pypdf import PdfWriter
 
     writer = PdfWriter()

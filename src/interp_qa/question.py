@@ -233,6 +233,9 @@ def check_question(question: object, limit: int) -> str:
 
 
 UNICODE_WORD_RE = re.compile(r"\w+")
+# Markup pasted with a question: what a browser would not show ("<b>GPT-4</b>" reads "GPT-4").
+HTML_CODE_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)
+HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
@@ -283,12 +286,16 @@ def comparison_sides(question: str) -> list[str]:
 
 
 def clean_question(question: str) -> str:
-    """Control characters and terminal escape codes dropped, compatibility forms folded (NFKC: full-width letters,
-    ligatures), surrounding space stripped."""
+    """The question as a person reads it: control characters, terminal escape codes and HTML markup (with
+    the content of script and style elements) dropped, compatibility forms folded (NFKC: full-width
+    letters, ligatures), surrounding space stripped."""
     import unicodedata
 
     text = ANSI_RE.sub("", unicodedata.normalize("NFKC", question))
-    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+    text = HTML_CODE_RE.sub(" ", text)
+    text = HTML_TAG_RE.sub(" ", text)
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def read_lookalikes_as_latin(text: str) -> str:

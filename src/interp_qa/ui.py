@@ -252,7 +252,9 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                      {"role": "assistant", "content": f"⚠️ {html.escape(str(e))}"}]
             yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
             return
-        chat += [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": "…"}]
+        # The reader's message as typed (markup shown as text); the question asked is it as read.
+        chat += [{"role": "user", "content": html.escape(str(message).strip())},
+                 {"role": "assistant", "content": "…"}]
         yield chat, gr.skip(), asked, groups, gr.skip(), nothing, ""
         text, answer = "", None
         try:
