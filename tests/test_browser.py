@@ -63,16 +63,23 @@ def ask(pg, question: str) -> None:
 
 
 def test_a_streamed_cited_answer(page):
+    # Every text the answer bubble shows on its way, recorded as it changes.
     page.evaluate("""() => {
-        window.__lengths = [];
-        new MutationObserver(() => window.__lengths.push(document.querySelector('#chat').innerText.length))
-            .observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
+        window.__texts = [];
+        new MutationObserver(() => {
+            const bots = document.querySelectorAll('#chat .bot-row .message-content');
+            if (bots.length) window.__texts.push(bots[bots.length - 1].innerText.trim());
+        }).observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true});
     }""")
     ask(page, "How many features did Anthropic extract from Claude 3 Sonnet?")
     page.screenshot(path=SHOTS / "1-answer.png")
-    assert says(page.inner_text("#chat"), 34)
-    lengths = page.evaluate("window.__lengths")
-    assert len(set(lengths)) >= 4, f"the answer arrived in one piece: {lengths}"  # it grew word by word
+    final = page.locator("#chat .bot-row .message-content").last.inner_text().strip()
+    assert says(final, 34)
+    partial = {t for t in page.evaluate("window.__texts") if t and t != "…" and t != final}
+    # It grew piece by piece: at least three different partial texts, each the start of the final answer.
+    assert len(partial) >= 3, partial
+    for t in partial:
+        assert final.startswith(t) and len(t) < len(final), (t, final)
 
 
 def test_a_section_answer_is_a_list_with_a_citation_per_item(page):
@@ -120,14 +127,31 @@ def test_html_in_a_question_is_shown_as_text(page):
     page.screenshot(path=SHOTS / "4-html-as-text.png")
 
 
-def test_corpus_and_evaluation_tabs(page):
+def test_corpus_and_evaluation_tabs(page, tmp_path, monkeypatch):
+    import json
+
+    from interp_qa import ui
+    from interp_qa.evaluation import format_table, write_outputs
+
     page.get_by_role("tab", name="Corpus").click()
     page.locator("#corpus-view .src").first.wait_for(timeout=10_000)
     assert page.locator("#corpus-view .src").count() >= 1
     page.screenshot(path=SHOTS / "5-corpus.png")
+    # A results fixture: the tab draws the report's table from it, after Reload.
+    results = {"created": "2026-11-26T00:00:00", "retrieval": {"hybrid+rerank": {
+        "hit@1": 0.883, "hit@3": 0.961, "hit@5": 0.971, "mrr": 0.921, "ndcg@5": 0.929, "mean_passage_chars": 254,
+        "p50_ms": 18.8, "p95_ms": 27.6}}, "failures": [],
+        "llm_judged": {"faithfulness": None, "why_absent": "no model"}}
+    assert "hybrid+rerank    0.883" in format_table(results)
+    write_outputs(results, tmp_path)
+    json.loads((tmp_path / "latest.json").read_text())
+    monkeypatch.setattr(ui, "EVAL_DIR", tmp_path)
     page.get_by_role("tab", name="Evaluation").click()
-    page.locator("#eval-report").wait_for(timeout=10_000)
-    assert ("hit@1" in page.inner_text("#eval-report")) or ("No evaluation results" in page.inner_text("#eval-report"))
+    page.get_by_role("button", name="Reload results").click()
+    page.wait_for_function("document.querySelector('#eval-report').innerText.includes('hybrid+rerank')",
+                           timeout=10_000)
+    report = page.inner_text("#eval-report")
+    assert "Results from 2026-11-26T00:00:00" in report and "0.883" in report and "0.921" in report
     page.screenshot(path=SHOTS / "6-evaluation.png")
 
 
