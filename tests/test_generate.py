@@ -115,10 +115,15 @@ def test_a_slow_server_times_out_and_falls_back(llm_settings):
 
 
 def test_a_follow_up_is_answered_in_context(llm_assistant):
-    answer = llm_assistant.ask("And from GPT-4?", history=[SONNET])
-    assert not answer.abstained
-    assert any("GPT-4" in p.text and says(p.text, 16) for p in answer.passages[:5])
-    assert "GPT-4" in (answer.standalone_question or "")
+    question, history = "Which lab built it?", ["Tell me about the MAIA agent."]
+    alone = llm_assistant.ask(question)
+    answer = llm_assistant.ask(question, history=history)
+    # Searched with the earlier subject (the 270M model's own rewrite is rejected as unusable, so the
+    # turns are joined), and the model wrote the answer from those passages.
+    assert "MAIA" in (answer.standalone_question or "") and alone.standalone_question is None
+    assert answer.backend == "openai" and answer.raw_generation and "MIT" in answer.text
+    assert any("MIT" in c.text or "MIT" in c.title for c in answer.citations)
+    assert "MIT" not in alone.text
 
 
 def test_a_corpus_file_cannot_give_the_model_orders(tmp_path: Path, llm_settings):
@@ -182,8 +187,20 @@ def test_doctor_checks_the_configured_server(settings, llama_server, monkeypatch
     assert "cannot connect" in capsys.readouterr().out
 
 
-def test_cli_streams_the_model_answer(settings, llama_server, monkeypatch, capsys):
+def test_cli_streams_the_model_answer(settings, llama_server, llm_assistant, monkeypatch, capsys):
     monkeypatch.setenv("INTERP_QA_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("INTERP_QA_LLM_API", "completion")
+    monkeypatch.setenv("INTERP_QA_LLM_MODEL", "gemma-3-270m")
+    monkeypatch.setenv("INTERP_QA_LLM_MAX_TOKENS", "64")  # as llm_assistant: the same prompt, the same text
+    expected = llm_assistant.ask(SONNET)
+    raw = expected.raw_generation.strip()
     assert main(["ask", SONNET, "--stream", "--llm", "openai", "--llm-base-url", llama_server]) == 0
-    assert re.search(r"\b34\s?(M|million)\b", capsys.readouterr().out)
+    out = capsys.readouterr().out
+    assert re.search(r"\b34\s?(M|million)\b", out)
+    # The model's own words come first, as they streamed; the checked answer (if it differs) after them.
+    assert out.lstrip().startswith(raw), (raw, out)
+    if expected.text.strip() != raw:
+        assert out.index("Checked answer:") > out.index(raw) and expected.text in out
+    assert main(["ask", SONNET, "--no-stream", "--llm", "openai", "--llm-base-url", llama_server]) == 0
+    quiet = capsys.readouterr().out
+    assert quiet.startswith(expected.text) and "Checked answer:" not in quiet
