@@ -175,3 +175,16 @@ def test_half_deleted_vectors_are_detected(tmp_path: Path):
     with pytest.raises(IndexUnreadableError, match="--rebuild"):
         Assistant(s, auto_ingest=False).retrieve("alpha")
     assert ingest(s, rebuild=True).total > 1
+
+
+def test_passages_keep_their_document_order_without_re_embedding(tmp_path: Path):
+    text = "# Notes\n\n## Part\n\nFirst paragraph about probes.\n\nSecond paragraph about circuits.\n"
+    corpus, s = _indexed_corpus(tmp_path, text)
+    # A new section before the others: every later passage moves down, none of them changes.
+    (corpus / "a.md").write_text(text.replace("## Part", "## Intro\n\nA new opening paragraph.\n\n## Part"))
+    report = ingest(s)
+    assert report.added == 1 and report.embedded == 1 and report.unchanged == 2
+    passages = sorted(Assistant(s, auto_ingest=False).retriever.passages.values(), key=lambda p: p.position)
+    assert [p.text for p in passages] == ["A new opening paragraph.", "First paragraph about probes.",
+                                          "Second paragraph about circuits."]
+    assert ingest(s).embedded == 0  # and the order is settled: nothing to write
