@@ -35,6 +35,7 @@ run: setup
 
 test: setup $(LLM_STAMP)
 	$(PY) -m ruff check src tests app.py bench
+	$(PY) -m mypy src/interp_qa
 	$(PY) -m interp_qa.cli build-corpus --check
 	$(PY) -m pytest -q
 

@@ -23,8 +23,10 @@ from .weights import SCOPE_TOP_PASSAGES, SECTION_CONTEXT
 
 if TYPE_CHECKING:
     from .compose import Composer
+    from .generate import LLMAnswerer
     from .question import QuestionReader
     from .rerank import UnitScorer
+    from .retrieval import Retriever
 
 
 class Assistant:
@@ -39,9 +41,9 @@ class Assistant:
         set_offline_switches()
         self.settings = settings or Settings()
         self.auto_ingest = auto_ingest
-        self._retriever = None
+        self._retriever: Retriever | None = None
         self._steps: tuple[QuestionReader, UnitScorer, Composer] | None = None
-        self._generator = None
+        self._generator: LLMAnswerer | None = None
         self.analyses = 0  # questions read so far (a test checks each ask reads its question once)
         self._lock = threading.Lock()
 
@@ -120,9 +122,9 @@ class Assistant:
                      analysis: Question | None = None) -> list[Passage]:
         top_k = top_k or self.settings.top_k
         if not mode.endswith("+rerank"):
-            return self.retriever.retrieve(query, top_k, mode)  # type: ignore[arg-type]
+            return self.retriever.retrieve(query, top_k, mode)
         q = analysis or self.read_question(question)
-        candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"),  # type: ignore[arg-type]
+        candidates = self.retriever.retrieve(query, max(20, top_k * 4), mode.removesuffix("+rerank"),
                                              keywords=q.expansion)
         sims = [p.similarity for p in candidates if p.similarity is not None]
         if sims:  # the abstention check looks at every candidate, not only the re-ranked top

@@ -411,9 +411,9 @@ class Composer:
         ordered = [answer_cell]
         if key_cell is not answer_cell:
             ordered.append(key_cell)
-        for s in sorted(scored, key=lambda x: -x[0]):
-            if s not in ordered and s[0] > 0 and len(ordered) < 4:
-                ordered.append(s)
+        for scored_cell in sorted(scored, key=lambda x: -x[0]):
+            if scored_cell not in ordered and scored_cell[0] > 0 and len(ordered) < 4:
+                ordered.append(scored_cell)
         if len(ordered) == 1:
             # "What is neural network dark matter?" matches the row's name; the answer is the rest.
             ordered += [s for s in scored if s not in ordered][:2]
@@ -474,9 +474,9 @@ def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
                 best, best_score = span, score
         return best
     if q.qtype == "when":
-        m = re.search(r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December)\s+)?(?:19|20)\d\d\b", sentence)
-        return m.group(0) if m else None
+        date = re.search(r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December)\s+)?(?:19|20)\d\d\b", sentence)
+        return date.group(0) if date else None
     return None
 
 

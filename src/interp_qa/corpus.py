@@ -131,8 +131,9 @@ def read_document(path: Path, root: Path) -> Document:
         raise CorpusFileError(f"{path}: {size / 2**20:.1f} MiB is over the {MAX_FILE_BYTES / 2**20:.0f} MiB limit; "
                               "split it into smaller files")
     raw = path.read_bytes()
+    meta: dict = {}
     if path.suffix.lower() == ".pdf":
-        text, meta = _read_pdf(path, raw), {}
+        text = _read_pdf(path, raw)
     else:
         if b"\x00" in raw[:8192]:
             raise CorpusFileError(f"{path}: looks binary (NUL bytes), not Markdown or text")
@@ -196,7 +197,7 @@ def split_passages(doc: Document) -> list[PassageRecord]:
     out: list[PassageRecord] = []
     heads: list[tuple[int, str]] = []  # (level, text) below the document title
     counters: dict[str, int] = {}
-    pending_lead: str | None = None
+    pending_lead: tuple[str, list[str]] | None = None  # a lead-in line and its links, waiting for its list
     url = doc.meta.get("url")
 
     def section() -> str:

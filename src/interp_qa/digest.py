@@ -109,13 +109,13 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
     """
     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
         sec = tree.sections[(sec.source, sec.children[0])]
-    text, cites = "", []
+    text, cites = "", list[Passage]()
     for detail in (0, 1, 2, 3):
         text, cites = _render(tree, sec, wanted, detail)
         if len(text) <= budget:
             return text, cites
-    lines, kept = text.split("\n"), []
-    for ln in lines:  # still too long: keep the first lines that fit
+    kept: list[str] = []
+    for ln in text.split("\n"):  # still too long: keep the first lines that fit
         if sum(len(k) + 1 for k in kept) + len(ln) > budget:
             break
         kept.append(ln)
@@ -140,17 +140,19 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
     limit = (400, 240, 200, 160)[detail]
     for c in conclusions:
         head.append(f"{ensure_period(cut(c.text, limit))} [{cite(c)}]")
-    children: list[tuple[int, object]] = [(p.position, p) for p in direct if p not in conclusions]
+    children: list[tuple[int, Passage | Section]] = [(p.position, p) for p in direct if p not in conclusions]
     for path in sec.children:
-        child = tree.sections[(sec.source, path)]
-        children.append((child.passages[0].position, child))
+        sub = tree.sections[(sec.source, path)]
+        children.append((sub.passages[0].position, sub))
     children.sort(key=lambda x: x[0])
     last_lead = ""
-    for _, child in children:
-        last_lead = last_lead if isinstance(child, Passage) and child.kind == "list" else ""
-        if isinstance(child, Section):
-            body += _sub_lines(tree, child, cite, detail, wanted)
-        elif child.kind == "table_row":
+    for _, item in children:
+        last_lead = last_lead if isinstance(item, Passage) and item.kind == "list" else ""
+        if isinstance(item, Section):
+            body += _sub_lines(tree, item, cite, detail, wanted)
+            continue
+        child = item
+        if child.kind == "table_row":
             body.append(f"- {row_line(child, wanted)} [{cite(child)}]")
         elif child.kind == "list":
             lead, items = list_lines(child)
@@ -179,8 +181,8 @@ def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
     """What a section concludes: a labelled paragraph ("Current Consensus: ...", "Most Likely: ...") that
     closes the section or one of its sub-sections, the section's own first."""
     out = []
-    for s in [sec] + [tree.sections[(sec.source, p.section and tuple(p.section.split(PATH_SEP)))]
-                      for p in sec.passages if p.section != PATH_SEP.join(sec.path)]:
+    for s in [sec] + [tree.sections[(sec.source, tuple(p.section.split(PATH_SEP)))]
+                      for p in sec.passages if p.section and p.section != PATH_SEP.join(sec.path)]:
         last = s.direct[-1] if s.direct else None
         if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) and last not in out \
                 and len(s.direct) > 1:

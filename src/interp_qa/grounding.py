@@ -49,7 +49,7 @@ def model_view(text: str, nonce: str) -> tuple[str, bool]:
     text = text.replace(nonce, "")
     withheld = False
     parts = re.split(r"(?<=[.!?])\s+|\n", text)
-    kept = []
+    kept: list[str] = []
     for part in parts:
         if INJECTION_RE.search(part):
             withheld = True

@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .corpus import PassageRecord, load_passages
 from .settings import Settings, set_offline_switches
@@ -20,7 +20,7 @@ from .settings import Settings, set_offline_switches
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
-    from llama_index.core.schema import TextNode
+    from llama_index.core.schema import BaseNode, TextNode
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
 
@@ -196,8 +196,8 @@ def check_collection(collection: Collection) -> int:
     try:
         n = collection.count()
         if n:
-            got = collection.get(limit=1, include=["embeddings"])
-            collection.query(query_embeddings=[list(got["embeddings"][0])], n_results=1)
+            got: Any = collection.get(limit=1, include=["embeddings"])
+            collection.query(query_embeddings=got["embeddings"][:1], n_results=1)
         return n
     except Exception as e:
         raise IndexUnreadableError(f"The index cannot be read ({type(e).__name__}: {e}). "
@@ -286,7 +286,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     old = client.get_collection(live) if live else None
     stored: dict[str, dict] = {}
     if old is not None and not rebuild:
-        existing = old.get(include=["metadatas"])
+        existing: Any = old.get(include=["metadatas"])
         stored = {i: m for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
     by_hash = {m.get("content_hash"): i for i, m in stored.items()}
 
@@ -328,7 +328,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     vectors: dict[str, list[float]] = {}
     reuse = {p.id: by_hash[p.content_hash] for p in todo if p.content_hash in by_hash}
     if reuse and old is not None:
-        got = old.get(ids=list(set(reuse.values())), include=["embeddings"])
+        got: Any = old.get(ids=list(set(reuse.values())), include=["embeddings"])
         emb_by_id = dict(zip(got["ids"], got["embeddings"], strict=False))
         for pid, src in reuse.items():
             if src in emb_by_id:
@@ -365,11 +365,12 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     todo_ids = {p.id for p in todo}
     keep = [pid for pid in stored if pid not in stale and pid not in todo_ids]
     for k in range(0, len(keep), WRITE_BATCH):  # unchanged passages move with their vectors
+        assert old is not None  # passages are kept only from an old generation
         got = old.get(ids=keep[k : k + WRITE_BATCH], include=["embeddings", "documents", "metadatas"])
         metas = [m if pid not in moved else {**m, "position": moved[pid]}
                  for pid, m in zip(got["ids"], got["metadatas"], strict=True)]
         new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=metas)
-    nodes = []
+    nodes: list[BaseNode] = []
     for p in todo:
         node = to_node(p, root_of[p.doc_id])
         node.embedding = vectors[p.id]
@@ -459,7 +460,7 @@ class EmbeddingCache:
 def _drop_old_generations(client: ClientAPI, name: str, keep: str) -> None:
     """Delete generations that are not live: the one just replaced, or a killed ingest's."""
     for c in client.list_collections():
-        cname = getattr(c, "name", c)
+        cname = str(getattr(c, "name", c))
         if cname != keep and (cname == name or cname.startswith(f"{name}__g")):
             with contextlib.suppress(Exception):
                 client.delete_collection(cname)

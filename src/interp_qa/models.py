@@ -92,10 +92,11 @@ def load_llm(settings: Settings) -> Any:
             verbose=False,
         )
         # LlamaCPP formats chats with Llama-2 tags by default; use the model's own format.
-        llm.messages_to_prompt = chat_formatter(llm._model, settings.llm_chat_format)
+        llm.messages_to_prompt = chat_formatter(llm._model, settings.llm_chat_format)  # type: ignore[assignment]
         if llm.messages_to_prompt is _plain_messages_to_prompt:
             llm.generate_kwargs["stop"] = [*llm.generate_kwargs["stop"], *PLAIN_STOPS]
-        llm.completion_to_prompt = lambda text: llm.messages_to_prompt([_user(text)])
+        to_prompt = llm.messages_to_prompt
+        llm.completion_to_prompt = lambda text: to_prompt([_user(text)])  # type: ignore[misc]
         return llm
     raise LLMConfigError(f"INTERP_QA_LLM={settings.llm!r} has no model to load.")
 
@@ -146,7 +147,7 @@ def chat_formatter(model: Any, chat_format: str = "auto") -> Callable[[Sequence[
             system = msgs.pop(0)["content"]
             if msgs:
                 msgs[0] = {**msgs[0], "content": f"{system}\n\n{msgs[0]['content']}"}
-        return formatter(messages=msgs).prompt
+        return formatter(messages=msgs).prompt  # type: ignore[arg-type]  # plain role/content dicts
 
     return messages_to_prompt
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .index import IndexMissingError, check_collection, get_collection, load_embed_model, open_client
 from .settings import Settings
@@ -20,7 +20,7 @@ from .types import Passage
 
 if TYPE_CHECKING:
     from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import NodeWithScore
+    from llama_index.core.schema import BaseNode, NodeWithScore
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     from .sections import SectionTree
@@ -54,7 +54,7 @@ class Retriever:
         self.collection = get_collection(open_client(settings, create=False), settings.collection, create=False)
         check_collection(self.collection)  # a damaged store fails here, with how to rebuild it
         self.passages: dict[str, Passage] = {}
-        bm25_nodes = []
+        bm25_nodes: list[BaseNode] = []
         for pid, text, meta in read_all(self.collection):
             p = passage_from_meta(pid, text or "", meta or {})
             self.passages[pid] = p
@@ -70,11 +70,11 @@ class Retriever:
         df: Counter[str] = Counter()
         self.vocab: set[str] = set()
         for node in bm25_nodes:
-            words = tokens(node.text)
+            words = tokens(node.get_content())
             self.vocab.update(words)
             df.update(set(self.stem_all(words)))
         self.doc_freq = df
-        self.numbered = numbered_phrases(n.text for n in bm25_nodes)
+        self.numbered = numbered_phrases(n.get_content() for n in bm25_nodes)
         self._query_vectors: dict[str, list[float]] = {}
 
     @property
@@ -136,10 +136,11 @@ class Retriever:
         from llama_index.core.schema import QueryBundle
 
         top_k = top_k or self.settings.top_k
-        mode = mode or self.settings.retrieval_mode
+        mode = mode or self.settings.retrieval_mode.removesuffix("+rerank")  # type: ignore[assignment]
         # Embed the question once: the dense retriever reuses it, and so does the similarity
         # of BM25-only hits (the answerer's abstention needs every passage's similarity).
-        bundle = QueryBundle(query_str=query, embedding=self.query_embedding(query))
+        query_vector = self.query_embedding(query)
+        bundle = QueryBundle(query_str=query, embedding=query_vector)
         dense_hits: list[NodeWithScore] = []
         if mode in ("dense", "hybrid"):
             dense_hits = self.dense.retrieve(bundle)
@@ -157,7 +158,7 @@ class Retriever:
             )
         top = ranked[:top_k]
         missing = [pid for pid, _ in top if pid not in similarity]
-        similarity |= self.similarity(bundle.embedding, missing)
+        similarity |= self.similarity(query_vector, missing)
         out = []
         for pid, score in top:
             p = self.passages[pid].model_copy()
@@ -172,7 +173,7 @@ class Retriever:
             return {}
         import numpy as np
 
-        got = self.collection.get(ids=passage_ids, include=["embeddings"])
+        got: Any = self.collection.get(ids=passage_ids, include=["embeddings"])
         q = np.asarray(query_embedding)
         return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
 

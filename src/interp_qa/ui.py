@@ -395,12 +395,12 @@ def corpus_tab(gr: Any, passages: dict[str, Passage], meta: dict[str, Passage], 
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=260):
             doc = gr.Dropdown(doc_choices, value=first, label="Document")
-            section = gr.Dropdown(sections(first) if first else [], value=(sections(first) or [None])[0] if first
-                                  else None, label="Section")
+            first_section: str | None = (sections(first) or [""])[0] or None if first else None
+            section = gr.Dropdown(sections(first) if first else [], value=first_section, label="Section")
             pid = gr.Textbox(label="Open a passage by id", placeholder="corpus/survey#...")
             gr.Markdown("### References\n" + "\n".join(refs))
         with gr.Column(scale=2, min_width=300):
-            view = gr.HTML(show(first, (sections(first) or [None])[0]) if first else "", elem_id="corpus-view")
+            view = gr.HTML(show(first, first_section) if first else "", elem_id="corpus-view")
     doc.change(pick_doc, doc, [section, view], api_visibility="private")
     section.change(show, [doc, section], view, api_visibility="private")
     pid.submit(open_id, pid, view, api_visibility="private")
