@@ -76,7 +76,11 @@ def test_eval_on_a_subset(settings, assistant, tmp_path):
     assert proc.returncode == 0, proc.stderr
     results = json.loads((tmp_path / "latest.json").read_text())
     for config in ("bm25", "hybrid+rerank", "naive"):
-        assert {"hit@1", "hit@5", "mrr", "ndcg@5", "p50_ms"} <= set(results["retrieval"][config])
+        m = results["retrieval"][config]
+        assert {"hit@1", "hit@5", "mrr", "ndcg@5", "p50_ms"} <= set(m)
+        assert 0 <= m["hit@1"] <= m["hit@5"] <= 1 and 0 <= m["mrr"] <= 1 and m["p50_ms"] > 0
+    assert results["retrieval"]["hybrid+rerank"]["hit@1"] >= 0.75  # the first 12 questions are easy ones
+    assert 0.75 <= results["answers"]["fact_accuracy"] <= 1 and results["questions"] == 12
     assert {"fact_accuracy", "citation_support", "abstention_accuracy", "false_abstention", "p50_ms"} <= set(
         results["answers"])
     assert (tmp_path / "report.md").read_text().startswith("# interp-qa evaluation")

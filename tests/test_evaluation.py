@@ -105,3 +105,28 @@ def test_the_broad_sets_load_and_hold_their_points():
     held = load_questions(PROJECT_ROOT / "eval" / "broad-holdout.jsonl")
     assert len(tune) + len(held) >= 40 and {q.id for q in tune}.isdisjoint({q.id for q in held})
     assert all(q.points and 0 < q.min_share <= 1 and q.evidence for q in tune + held)
+
+
+def test_answer_metrics_on_hand_computed_cases():
+    from interp_qa.evaluation import EvalQuestion, answer_metrics
+    from interp_qa.types import Answer, Passage
+
+    def passage(text: str) -> Passage:
+        return Passage(id=f"d#{abs(hash(text))}", text=text, title="D", source="d.md")
+
+    q1 = EvalQuestion(id="1", question="How many?", facts=[["34M", "34 million"]], evidence=["34M features"])
+    q2 = EvalQuestion(id="2", question="When?", facts=[["2023"]], evidence=["in 2023"])
+    q3 = EvalQuestion(id="3", question="Capital of France?", answerable=False)
+    right = Answer(question="", text="34M [1] [2]", citations=[passage("34M features"), passage("unrelated")])
+    wrong = Answer(question="", text="2024 [1]", citations=[passage("in 2023")])  # cites well, says wrong
+    refused = Answer(question="", text="The corpus does not say.", abstained=True)
+    m = answer_metrics([(q1, right, 10.0), (q2, wrong, 20.0), (q3, refused, 30.0)])
+    assert m["n"] == 3
+    assert m["fact_accuracy"] == 0.5  # q1 right, q2 wrong
+    assert m["citation_support"] == 1.0  # both answered questions cite a passage holding the evidence
+    assert m["citation_precision"] == 0.75  # (1/2 + 1/1) / 2
+    assert m["abstention_accuracy"] == 1.0 and m["false_abstention"] == 0.0
+    assert m["mean_answer_chars"] == (len(right.text) + len(wrong.text)) / 2
+    assert m["p50_ms"] == 20.0
+    m = answer_metrics([(q1, refused, 1.0), (q3, right, 1.0)])
+    assert m["false_abstention"] == 1.0 and m["abstention_accuracy"] == 0.0 and m["fact_accuracy"] == 0.0
