@@ -86,3 +86,84 @@ def test_eval_on_a_subset(settings, assistant, tmp_path):
     assert (tmp_path / "report.md").read_text().startswith("# interp-qa evaluation")
     assert (tmp_path / "retrieval.png").stat().st_size > 1000
     assert "hybrid+rerank" in proc.stdout
+
+
+def test_ask_prints_the_answer_then_its_sources(settings, assistant):
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    proc = run("ask", "How many features did OpenAI extract from GPT-4?", "--top-k", "3", "--mode", "bm25", env=env)
+    assert proc.returncode == 0, proc.stderr
+    text, _, sources = proc.stdout.partition("\n\n")
+    expected = assistant.ask("How many features did OpenAI extract from GPT-4?", top_k=3, mode="bm25")
+    assert text.strip() == expected.text
+    assert sources.strip().splitlines()[0] == (f"[1] {expected.citations[0].title} — {expected.citations[0].section} "
+                                               f"({expected.citations[0].source}, {expected.citations[0].id})")
+
+
+def test_ask_with_history_answers_the_follow_up(settings, assistant):
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    proc = run("ask", "Which lab built it?", "--history", "Tell me about the MAIA agent.", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    answer = Answer.model_validate_json(proc.stdout)
+    assert "MIT" in answer.text and "MAIA" in (answer.standalone_question or "")
+
+
+def test_retrieve_lists_passages(settings, assistant):
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    proc = run("retrieve", "induction heads", "--top-k", "2", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    passages = json.loads(proc.stdout)
+    assert [p["id"] for p in passages] == [p.id for p in assistant.retrieve("induction heads", top_k=2)]
+    plain = run("retrieve", "induction heads", "--top-k", "2", env=env).stdout
+    assert plain.startswith(f"1. [{passages[0]['score']:.4f}] {passages[0]['id']}") and "\n2. [" in plain
+
+
+def test_ingest_a_folder_then_rebuild(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "probes.md").write_text("# Probes\n\nLinear probes reached 90% accuracy on truthfulness.\n")
+    env = {"INTERP_QA_DATA_DIR": str(tmp_path / "data"), "INTERP_QA_CORPUS_PATHS": str(notes)}
+    first = run("ingest", str(notes), env=env)
+    assert first.returncode == 0 and "1 passages: 1 added" in first.stdout, first.stdout + first.stderr
+    again = run("ingest", "--rebuild", env=env)
+    assert again.returncode == 0 and "1 added" in again.stdout and "embedded 1 (reused 0)" in again.stdout  # afresh
+    answer = Answer.model_validate_json(run("ask", "What accuracy did linear probes reach?", "--json", env=env).stdout)
+    assert "90%" in answer.text
+
+
+def test_a_missing_index_or_corpus_is_exit_code_2(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for corpus, message in [(tmp_path / "nothing", "no such file or folder"), (empty, "The index is empty")]:
+        env = {"INTERP_QA_DATA_DIR": str(tmp_path / "data"), "INTERP_QA_CORPUS_PATHS": str(corpus)}
+        proc = run("retrieve", "anything", env=env)
+        assert proc.returncode == 2 and proc.stderr.startswith("error: ") and message in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_eval_gates_fail_with_exit_1(settings, assistant, tmp_path):
+    questions = tmp_path / "two.jsonl"
+    questions.write_text("\n".join(line for line in DEFAULT_QUESTIONS_TEXT().splitlines()[:2]) + "\n")
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    ok = run("eval", "--questions", str(questions), "--configs", "hybrid+rerank", "--out", str(tmp_path / "a"),
+             "--min-hit1", "0.5", env=env)
+    assert ok.returncode == 0, ok.stderr
+    gated = run("eval", "--questions", str(questions), "--configs", "bm25", "--out", str(tmp_path / "b"),
+                "--min-fact-accuracy", "1.01", env=env)
+    assert gated.returncode == 1 and "Below the gate: fact_accuracy" in gated.stderr
+
+
+def DEFAULT_QUESTIONS_TEXT() -> str:  # noqa: N802 - read as a constant
+    from interp_qa.evaluation import DEFAULT_QUESTIONS
+
+    return DEFAULT_QUESTIONS.read_text(encoding="utf-8")
+
+
+def test_config_file_and_doctor(settings, assistant, tmp_path):
+    config = tmp_path / "settings.toml"
+    config.write_text(f'data_dir = "{settings.data_dir}"\ntop_k = 2\n')
+    proc = run("--config", str(config), "ask", "What is an induction head?", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert len(Answer.model_validate_json(proc.stdout).passages) == 2  # top_k from the file
+    doctor = run("--config", str(config), "doctor")
+    assert doctor.returncode == 0 and doctor.stdout.startswith("ok "), doctor.stdout + doctor.stderr
+    assert "FAIL" not in doctor.stdout

@@ -80,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         from pydantic import ValidationError
 
+        from .corpus import CorpusFileError
         from .index import IndexBusyError, IndexMissingError, IndexUnreadableError
 
-        if isinstance(e, IndexMissingError | IndexUnreadableError | IndexBusyError | ValidationError):
+        if isinstance(e, IndexMissingError | IndexUnreadableError | IndexBusyError | ValidationError | CorpusFileError):
             print(f"error: {e}", file=sys.stderr)
             return 2
         raise
