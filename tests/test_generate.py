@@ -187,20 +187,22 @@ def test_doctor_checks_the_configured_server(settings, llama_server, monkeypatch
     assert "cannot connect" in capsys.readouterr().out
 
 
-def test_cli_streams_the_model_answer(settings, llama_server, llm_assistant, monkeypatch, capsys):
+def test_cli_streams_the_model_answer(settings, llama_server, monkeypatch, capsys):
     monkeypatch.setenv("INTERP_QA_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("INTERP_QA_LLM_API", "completion")
-    monkeypatch.setenv("INTERP_QA_LLM_MODEL", "gemma-3-270m")
-    monkeypatch.setenv("INTERP_QA_LLM_MAX_TOKENS", "64")  # as llm_assistant: the same prompt, the same text
-    expected = llm_assistant.ask(SONNET)
-    raw = expected.raw_generation.strip()
     assert main(["ask", SONNET, "--stream", "--llm", "openai", "--llm-base-url", llama_server]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"\b34\s?(M|million)\b", out)
-    # The model's own words come first, as they streamed; the checked answer (if it differs) after them.
-    assert out.lstrip().startswith(raw), (raw, out)
-    if expected.text.strip() != raw:
-        assert out.index("Checked answer:") > out.index(raw) and expected.text in out
+    # First the model's own words as they streamed, then (when grounding changed them: a marker added,
+    # a sentence tagged) the checked answer, then the sources.
+    streamed, _, rest = out.partition("\n\n")
+    rest = rest.lstrip("\n")
+    assert re.search(r"\b34\s?(M|million)\b", streamed), out
+    if rest.startswith("Checked answer:"):
+        checked = rest.split("\n", 2)[1]
+        assert checked != streamed.strip() and re.search(r"\[\d\]", checked)
+    else:
+        assert re.search(r"\[\d\]", streamed), out  # the model cited, and its text stood as written
+    assert "[1] Is Interpretability Sufficient for Safety?" in out
     assert main(["ask", SONNET, "--no-stream", "--llm", "openai", "--llm-base-url", llama_server]) == 0
     quiet = capsys.readouterr().out
-    assert quiet.startswith(expected.text) and "Checked answer:" not in quiet
+    assert "Checked answer:" not in quiet and re.search(r"\[\d\]", quiet.partition("\n\n")[0])
