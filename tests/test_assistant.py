@@ -268,3 +268,47 @@ def test_passage_kinds_are_the_ones_corpus_emits(assistant):
 
     kinds = {p.kind for p in assistant.retriever.passages.values()}
     assert kinds <= set(get_args(PassageKind)) and "metadata" in kinds
+
+
+def test_retrieved_passages_carry_their_fields(assistant):
+    passages = assistant.retrieve("How many features did OpenAI extract from GPT-4?", top_k=8)
+    row = next(p for p in passages if p.kind == "table_row" and "16 million" in p.text)
+    assert row.section == "State of the Field (2024-2025) > Research Progress by Organization"
+    assert row.refs == ["corpus/references/extracting-concepts-from-gpt-4"]
+    assert row.similarity is not None and -1 <= row.similarity <= 1
+    ref = next(p for p in assistant.retrieve("Gemma Scope open sparse autoencoders", top_k=8)
+               if p.source.startswith("references/"))
+    assert ref.title.startswith("Gemma Scope") and ref.kind in ("paragraph", "list", "metadata")
+
+
+def test_a_front_matter_url_reaches_the_passage(tmp_path, settings):
+    from interp_qa import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "probe.md").write_text("---\ntitle: Probing Paper\nurl: https://example.org/probes\nyear: 2024\n---\n\n"
+                                   "Linear probes reached 90% accuracy on truthfulness.\n")
+    a = Assistant(settings.model_copy(update={"data_dir": tmp_path / "data", "corpus_paths": [docs]}))
+    passages = a.retrieve("What accuracy did linear probes reach?", top_k=2)
+    assert {p.url for p in passages} == {"https://example.org/probes"}
+    assert {p.kind for p in passages} == {"paragraph", "metadata"} and passages[0].title == "Probing Paper"
+
+
+def test_answer_status_scope_and_timings(assistant):
+    answer = assistant.ask("How many features did OpenAI extract from GPT-4?", top_k=2)
+    assert answer.status == "answered" and answer.scope == "fact" and len(answer.passages) >= 2
+    t = answer.timings
+    assert t.retrieve_ms > 0 and t.answer_ms > 0 and t.generate_ms == 0
+    assert t.total_ms >= t.retrieve_ms + t.answer_ms
+    refused = assistant.ask("What is the capital of France?")
+    assert refused.status == "abstained" and refused.scope == "abstained" and refused.abstained
+
+
+def test_module_level_ask_stream(monkeypatch, assistant):
+    import interp_qa
+
+    monkeypatch.setattr(interp_qa, "_default", assistant)
+    pieces = list(interp_qa.ask_stream("What is an induction head?"))
+    final = pieces[-1]
+    assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1])
+    assert "".join(pieces[:-1]) == final.text and len(pieces) > 3

@@ -227,7 +227,7 @@ class Composer:
         if topics:
             text += " Closest topics it covers: " + "; ".join(topics) + "."
         return Answer(
-            question=question, text=text, citations=[], abstained=True, status="abstained",
+            question=question, text=text, citations=[], abstained=True, status="abstained", scope="abstained",
             passages=passages, closest_topics=topics,
             standalone_question=q.search_text if q.search_text != question else None,
         )
