@@ -217,3 +217,33 @@ def test_html_in_a_corpus_passage_is_shown_as_text(browser, tmp_path_factory):
     finally:
         context.close()
         app.close()
+
+
+def test_examples_settings_clear_and_opening_a_passage_by_id(page, assistant):
+    # An example is asked with one click.
+    page.get_by_text("What is an induction head?", exact=True).first.click()
+    page.wait_for_selector("#chat a.cite", timeout=60_000)
+    assert "induction heads" in page.inner_text("#chat")
+    # Clear empties the conversation and the sources.
+    page.locator("#clear").click()
+    page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 0", timeout=10_000)
+    assert page.locator("#sources .src").count() == 0
+    # The retrieval mode setting changes the answer.
+    question = "What are the weaknesses of scalable oversight?"
+    default, bm25 = assistant.ask(question), assistant.ask(question, mode="bm25")
+    assert default.text != bm25.text
+    page.get_by_role("button", name="Settings ▼").click()
+    mode = page.get_by_label("Retrieval mode")
+    mode.click()
+    page.get_by_role("option", name="bm25", exact=True).click()
+    ask(page, question)
+    shown = page.locator("#chat .bot-row .message-content").last.inner_text()
+    assert bm25.text.split(" [", 1)[0].lstrip("- ") in shown and default.text.split(" [", 1)[0] not in shown
+    # The Corpus tab opens a passage by its id.
+    page.get_by_role("tab", name="Corpus").click()
+    pid = "corpus/survey#key-cruxes-key-questions-can-we-interpret-cognition-more-int-1"
+    page.get_by_label("Open a passage by id").fill(pid)
+    page.get_by_label("Open a passage by id").press("Enter")
+    page.wait_for_function(f"document.querySelector('#corpus-view').innerText.includes({pid!r})", timeout=10_000)
+    assert "Like a dog can't understand calculus" in page.inner_text("#corpus-view")
+    page.screenshot(path=SHOTS / "7-passage-by-id.png")
