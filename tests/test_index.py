@@ -121,6 +121,19 @@ def _write_notes(corpus: Path, n: int) -> None:
         (corpus / f"note-{i:04d}.md").write_text(f"# Note {i}\n\n" + "\n\n".join(paras) + "\n")
 
 
+def _collections(db: Path) -> set[str]:
+    """Collection names in an embedded Chroma store, read with sqlite (as another process would)."""
+    import sqlite3
+
+    if not db.exists():
+        return set()
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return {row[0] for row in con.execute("SELECT name FROM collections")}
+    except sqlite3.Error:
+        return set()
+
+
 def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
     import os
     import signal
@@ -129,17 +142,25 @@ def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
     import time
 
     corpus, s = _indexed_corpus(tmp_path, "# Facts\n\nThe Zorblax probe found 4242 features in the test model.\n")
-    _write_notes(corpus, 80)  # ~370 new passages: seconds of embedding to be killed in
+    _write_notes(corpus, 80)  # ~370 new passages
+    # Their vectors go into the embedding cache first (another collection), so the ingest to kill spends its
+    # time writing the new generation, not embedding: the kill lands while that generation is written.
+    ingest(s.model_copy(update={"collection": "warm_cache"}))
+    db = s.chroma_dir / "chroma.sqlite3"
+    before = _collections(db)
     env = {**os.environ, "INTERP_QA_DATA_DIR": str(s.data_dir), "INTERP_QA_CORPUS_PATHS": str(corpus),
            "INTERP_QA_COLLECTION": s.collection}
     proc = subprocess.Popen([sys.executable, "-m", "interp_qa.cli", "ingest"], env=env)
-    lock = s.data_dir / "ingest.lock"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "pid" not in (lock.read_text() if lock.exists() else ""):
-        time.sleep(0.05)
-    time.sleep(4.0)  # into model loading / embedding
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        new = {c for c in _collections(db) - before if c.startswith(f"{s.collection}__g")}
+        if new:
+            break
+        time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
-    assert proc.wait() == -signal.SIGKILL  # it was killed, not finished
+    assert proc.wait() == -signal.SIGKILL, "the ingest finished before it could be killed mid-write"
+    orphans = {c for c in _collections(db) - before if c.startswith(f"{s.collection}__g")}
+    assert orphans  # a new generation was being written
 
     a = Assistant(s, auto_ingest=False)
     top = a.retrieve("How many features did the Zorblax probe find?", top_k=1)[0]
@@ -148,7 +169,10 @@ def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
 
     report = ingest(s)  # the next ingest completes
     assert report.total > 300 and report.errors == [] and report.documents == 81
+    assert report.embedded == 0  # every vector came from the cache
     assert len(Assistant(s, auto_ingest=False).retriever) == report.total
+    left = {c for c in _collections(db) if c.startswith(f"{s.collection}__g")}
+    assert len(left) == 1 and not (left & orphans)  # the orphan is dropped; only the live generation stays
 
 
 def test_a_damaged_index_is_detected_and_rebuilt(tmp_path: Path):
