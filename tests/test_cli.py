@@ -167,3 +167,77 @@ def test_config_file_and_doctor(settings, assistant, tmp_path):
     doctor = run("--config", str(config), "doctor")
     assert doctor.returncode == 0 and doctor.stdout.startswith("ok "), doctor.stdout + doctor.stderr
     assert "FAIL" not in doctor.stdout
+
+
+def _serves(cmd: list[str], env: dict, url: str) -> dict:
+    """Start a server command, wait for its /healthz, stop it; returns the health report."""
+    import time
+
+    import httpx
+
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise AssertionError(f"exited {proc.returncode}: {proc.stderr.read()}")
+            try:
+                r = httpx.get(f"{url}/healthz", timeout=2)
+                if r.status_code == 200:
+                    return r.json()
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("no answer from /healthz within 120 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_and_app_py_listen_where_they_are_told(settings, assistant):
+    from interp_qa.settings import PROJECT_ROOT
+
+    from .conftest import free_port
+
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    port = free_port()
+    health = _serves([sys.executable, "-m", "interp_qa.cli", "serve", "--port", str(port)], env,
+                     f"http://127.0.0.1:{port}")
+    assert health["status"] == "ok" and health["passages"] == len(assistant.retriever.passages)
+    port = free_port()
+    health = _serves([sys.executable, str(PROJECT_ROOT / "app.py")], {**env, "GRADIO_SERVER_PORT": str(port)},
+                     f"http://127.0.0.1:{port}")
+    assert health["status"] == "ok"
+
+
+def test_serving_beyond_loopback_needs_a_password_or_insecure(settings, assistant):
+    from .conftest import free_port
+
+    env = {"INTERP_QA_DATA_DIR": str(settings.data_dir)}
+    refused = run("serve", "--host", "0.0.0.0", "--port", str(free_port()), env=env)
+    assert refused.returncode == 2 and "Refusing to serve on 0.0.0.0 without a password" in refused.stderr
+    port = free_port()
+    health = _serves([sys.executable, "-m", "interp_qa.cli", "serve", "--host", "0.0.0.0", "--port", str(port),
+                      "--insecure"], env, f"http://127.0.0.1:{port}")
+    assert health["status"] == "ok"
+    port = free_port()
+    named = {**env, "GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": str(port), "INTERP_QA_AUTH": "u:p"}
+    proc = subprocess.Popen([sys.executable, "-m", "interp_qa.cli", "serve"], env={**os.environ, **named},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        import time
+
+        import httpx
+
+        deadline, status = time.monotonic() + 120, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert status == 401  # with a password set, the API wants it
+        auth = httpx.get(f"http://127.0.0.1:{port}/healthz", auth=("u", "p"), timeout=10)
+        assert auth.status_code == 200 and auth.json()["status"] == "ok"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
