@@ -69,7 +69,19 @@ def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
                                       "What is AI control best for?"])
 def test_a_factoid_stays_a_fact(assistant, question):
     answer = assistant.ask(question)
-    assert answer.scope == "fact" and "\n" not in answer.text
+    assert answer.scope == "fact" and len(answer.citations) <= 2  # one fact (and where else it is stated)
+
+
+def test_a_list_that_answers_is_a_markdown_list(assistant):
+    crux = assistant.ask("Can humans understand the cognition of a superintelligent AI?")
+    assert crux.scope == "fact" and [ln[:41] for ln in crux.text.splitlines()] == [
+        "- No - fundamentally limited by our intel", "- Yes - with tools and AI assistance. Hum"]
+    # (The red-teaming sub-section is the whole answer: as a fact or as its section, it reads the same.)
+    answer = assistant.ask("What are the drawbacks of red-teaming?")
+    assert answer.text.splitlines() == [
+        "- Strengths: Practical, works on black boxes, finding real issues now [1]",
+        "- Weaknesses: Can't rule out deception, can't cover all cases [1]",
+        "- Best for: Finding specific failures and adversarial examples [1]"]
 
 
 def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant):

@@ -74,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["INTERP_QA_CONFIG"] = str(args.config)
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `interp-qa ask ... | head`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

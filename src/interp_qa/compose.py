@@ -343,8 +343,9 @@ class Composer:
         return chosen
 
     def compose(self, q: Question, chosen: list[Unit]) -> tuple[str, list[Passage]]:
+        """The chosen units as cited text: sentences and rows run on; a whole list is a Markdown list."""
         cites: list[Passage] = []
-        parts: list[str] = []
+        parts: list[tuple[str, bool]] = []  # (text, is a Markdown list block)
         whole: set[str] = set()  # list passages already given in full
         for u in chosen:
             if u.passage.id in whole:
@@ -356,9 +357,12 @@ class Composer:
                 body = self.render_row(q, u)
             elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)) or (
                     u.kind == "item" and q.qtype not in ("count", "when") and len(u.passage.text) <= SHORT_LIST):
-                # A short list is one answer: "If main risk is misuse: limited help; ...; Low priority".
-                body = render_list(u.passage.text)
+                # A short list is one answer: "If main risk is misuse:" and each of its items.
+                lead, items = render_list(u.passage.text)
+                lines = ([f"{lead.removesuffix(':')} [{n}]"] if lead else []) + [f"- {i} [{n}]" for i in items]
+                parts.append(("\n".join(lines), True))
                 whole.add(u.passage.id)
+                continue
             elif u.kind == "item":
                 lead = u.passage.text.split("\n", 1)[0]
                 body = u.text if lead == u.text or not lead.endswith(":") else f"{lead} {u.text}"
@@ -371,8 +375,12 @@ class Composer:
                 fact = lead_fact(q, body, self.stats)
                 if fact and not body.startswith(fact):
                     body = f"{fact} — {body}"
-            parts.append(f"{ensure_period(body)} [{n}]")
-        return " ".join(parts), cites
+            parts.append((f"{ensure_period(body)} [{n}]", False))
+        text = ""
+        for k, (part, block) in enumerate(parts):
+            joint = "" if k == 0 else ("\n" if block or parts[k - 1][1] else " ")
+            text += joint + part
+        return text, cites
 
     def _item_answers(self, u: Unit) -> bool:
         """Does the item itself (not its list's lead line) carry the question's rarer words?"""
@@ -438,17 +446,16 @@ def sub_items(text: str, item: str) -> list[str]:
     return out
 
 
-def render_list(text: str) -> str:
-    """A list passage as one line; long items shortened to their label ("Sycophancy features")."""
+def render_list(text: str) -> tuple[str, list[str]]:
+    """A list passage's lead line ('' when none) and items; past SHORT_LIST characters, long items are
+    shortened to their label ("Sycophancy features")."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     lead = lines[0] if lines[0].endswith(":") else ""
-    items = lines[1:] if lead else lines
-    full = "; ".join(i.lstrip("- ") for i in items)
-    if len(full) > SHORT_LIST:
+    items = [i.lstrip("- ") for i in (lines[1:] if lead else lines)]
+    if len("; ".join(items)) > SHORT_LIST:
         # "Sycophancy features: Patterns that ..." -> its label; an item with no short label stays whole.
-        short = [re.sub(r"^(.{1,60}?):\s.*$", r"\1", i.lstrip("- ")) for i in items]
-        full = "; ".join(short)
-    return f"{lead} {full}".strip()
+        items = [re.sub(r"^(.{1,60}?):\s.*$", r"\1", i) for i in items]
+    return lead, items
 
 
 def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
