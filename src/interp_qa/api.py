@@ -81,13 +81,16 @@ class APIError(Exception):
         self.status, self.message, self.kind = status, message, kind
 
 
+def error_body(path: str, message: str, kind: str = "invalid_request_error") -> dict:
+    """OpenAI's error shape under /v1, FastAPI's ``detail`` elsewhere."""
+    if path.startswith("/v1/"):
+        return {"error": {"message": message, "type": kind, "param": None, "code": None}}
+    return {"detail": message}
+
+
 def _error(request: Request, status: int, message: str, kind: str = "invalid_request_error") -> JSONResponse:
     headers = {"WWW-Authenticate": 'Basic realm="interp-qa"'} if status == 401 else None
-    if request.url.path.startswith("/v1/"):
-        body: dict = {"error": {"message": message, "type": kind, "param": None, "code": None}}
-    else:
-        body = {"detail": message}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(error_body(request.url.path, message, kind), status_code=status, headers=headers)
 
 
 def message_text(content: Any) -> str:
@@ -139,10 +142,7 @@ class BodyLimit:
             return await self._refuse(scope, send)
 
     async def _refuse(self, scope, send):
-        message = f"The request body is over {self.limit:,} bytes."
-        body = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}} \
-            if scope["path"].startswith("/v1/") else {"detail": message}
-        data = json.dumps(body).encode()
+        data = json.dumps(error_body(scope["path"], f"The request body is over {self.limit:,} bytes.")).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
         await send({"type": "http.response.body", "body": data})

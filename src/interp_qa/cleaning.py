@@ -15,6 +15,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import LABELLED_RE
+
 CARD_RE = re.compile(r"↗(?P<icon>📄|🔗) ?(?P<kind>paper|web)(?P<stars>[★☆]*)(?P<body>.*?)Source ↗")
 AUTHOR_LINE_RE = re.compile(
     r"^(?P<blurb>.*\.)(?P<authors>[A-Z][^()]*?) \((?P<year>\d{4})\)(?P<citations>\d+) citations"
@@ -22,7 +24,6 @@ AUTHOR_LINE_RE = re.compile(
 )
 REF_HEADER_RE = re.compile(r"^(?P<number>\d+)(?P<rest>.*)▸$")
 MERMAID_NODE_RE = re.compile(r"(?P<id>\w+)(?:\[(?P<label>[^\]]*)\])?")
-BOLD_LABEL_RE = re.compile(r"^(?P<label>[A-Z][^:.]{1,45}): (?P<text>\S.*)$")
 
 
 @dataclass
@@ -241,7 +242,7 @@ class PageCleaner:
             md.append("")
             return i
         cleaned, _ = self.replace_cards(line, in_cell=False)
-        bm = BOLD_LABEL_RE.match(cleaned)
+        bm = LABELLED_RE.match(cleaned)
         if bm and "[" not in bm["label"]:
             cleaned = f"**{bm['label']}:** {bm['text']}"
         md += [cleaned, ""]

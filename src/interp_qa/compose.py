@@ -9,6 +9,7 @@ it abstains and says which topics it does cover.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .digest import comparison, section_digest
 from .question import CorpusStats, Question
@@ -91,7 +92,7 @@ class Composer:
         if wider is not None:
             text, cites, scope = wider
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
-                          scope=scope, standalone_question=q.search_text if q.search_text != question else None)
+                          scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
         if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
@@ -112,7 +113,7 @@ class Composer:
         text, cites = self.compose(q, chosen)
         return Answer(
             question=question, text=text, citations=cites, abstained=False, passages=passages,
-            standalone_question=q.search_text if q.search_text != question else None,
+            standalone_question=q.standalone,
         )
 
     # ----- answer scope -------------------------------------------------------------------------------
@@ -169,10 +170,11 @@ class Composer:
                 found = (sec, score)
         return found
 
-    def header_weight(self, q: Question):
-        """How much a table column's header is asked about ("Deception Detection" for "detect deception")."""
+    def header_weight(self, q: Question) -> Callable[[str], float]:
+        """How much a table column's header is asked about ("Deception Detection" for "detect deception";
+        "scale" names the "Scalability" column through the coarse stem)."""
         def weight(header: str) -> float:
-            stems = self.scorer.stem_set(header)
+            stems = set(self.stats.stem_all(tokens(header)))
             coarse = lancaster_set(header)
             return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
                 q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
@@ -202,7 +204,7 @@ class Composer:
             for kind in ("table_row", "list"):
                 best, best_share = None, 0.0
                 for p in pool.values():
-                    if p.kind != kind or (kind == "list" and "Strengths:" not in p.text and not p.section):
+                    if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
                         continue
                     name = p.text.split("\n", 1)[0].split(": ", 1)[-1] if kind == "table_row" else \
                         p.section.rsplit(PATH_SEP, 1)[-1]
@@ -229,7 +231,7 @@ class Composer:
         return Answer(
             question=question, text=text, citations=[], abstained=True, status="abstained", scope="abstained",
             passages=passages, closest_topics=topics,
-            standalone_question=q.search_text if q.search_text != question else None,
+            standalone_question=q.standalone,
         )
 
     def _names_any(self, q: Question, u: Unit) -> bool:
@@ -397,14 +399,11 @@ class Composer:
         if not cells:
             return u.text
         scored, holding = [], []
+        asked = self.header_weight(q)
         for i, cell in enumerate(cells):
             header, value = cell.split(": ", 1)
-            hstems = set(self.stats.stem_all(tokens(header)))
             vstems = self.scorer.stem_set(value)
-            s = sum(q.terms.get(t, 0) * self.stats.idf(t) for t in hstems) * 1.0
-            coarse = lancaster_set(header)  # "scale" names the "Scalability" column
-            s += DERIVED_MATCH_WEIGHT * sum(q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items()
-                                            if t not in hstems and ls in coarse)
+            s = asked(header)
             s += sum(q.terms.get(t, 0) * self.stats.idf(t) for t in vstems) * ROW_VALUE_WEIGHT
             typed = type_bonus(q, value)
             if q.qtype == "who":  # "Source: Olah et al." answers "whose work ...?"; a capital letter does not

@@ -10,12 +10,10 @@ import re
 from collections.abc import Callable
 
 from .sections import PATH_SEP, Section, SectionTree
-from .text import ensure_period, split_sentences
+from .text import LABELLED_RE, ensure_period, split_sentences
 from .types import Passage
 from .weights import DIGEST_CHARS
 
-# "Current Consensus: ...", "Most Likely: ...": a paragraph that opens with a short label.
-LABELLED_RE = re.compile(r"^(?P<label>[A-Z][^:.?]{1,45}):\s+(?P<text>\S.*)$", re.S)
 # An item's label: "Sycophancy features: Patterns that ...", "No - fundamentally limited ... . Like a dog".
 ITEM_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,70}?)(?::\s|\.\s|\s→\s)")
 CLAUSE_RE = re.compile(r"(?<=\w)(?:[.;]\s|,\s|\s—\s|\s→\s)")

@@ -211,7 +211,8 @@ def broad_baseline(chunks_by_question: list[tuple[EvalQuestion, list[str]]], k: 
 class NaiveBaseline:
     """A newcomer's first llama-index pipeline: raw page, fixed-size chunks, dense only."""
 
-    def __init__(self, embed_model, raw_path: Path, chunk_size: int = 256, chunk_overlap: int = 20) -> None:
+    def __init__(self, embed_model, raw_path: Path, chunk_size: int = 256, chunk_overlap: int = 20,
+                 top_k: int = 5) -> None:
         from llama_index.core import Document, VectorStoreIndex
         from llama_index.core.node_parser import SentenceSplitter
 
@@ -220,21 +221,17 @@ class NaiveBaseline:
             [doc], embed_model=embed_model,
             transformations=[SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)],
         )
-        self.retriever = index.as_retriever(similarity_top_k=5)
+        self.retriever = index.as_retriever(similarity_top_k=top_k)
 
     def retrieve(self, query: str) -> list[str]:
         return [n.node.get_content() for n in self.retriever.retrieve(query)]
 
 
 def default_pipeline_chunks(embed_model, raw_path: Path, questions: list[EvalQuestion]) -> list[list[str]]:
-    """llama-index's default pipeline on the raw page (SentenceSplitter's 1,024-token chunks, dense):
-    the top three chunks per question, what a reader of its sources would read."""
-    from llama_index.core import Document, VectorStoreIndex
-
-    index = VectorStoreIndex.from_documents([Document(text=raw_path.read_text(encoding="utf-8"))],
-                                            embed_model=embed_model)
-    retriever = index.as_retriever(similarity_top_k=3)
-    return [[n.node.get_content() for n in retriever.retrieve(q.question)] for q in questions]
+    """llama-index's default pipeline on the raw page (SentenceSplitter's defaults, 1,024-token chunks with
+    200 overlapping, dense): the top three chunks per question, what a reader of its sources would read."""
+    naive = NaiveBaseline(embed_model, raw_path, chunk_size=1024, chunk_overlap=200, top_k=3)
+    return [naive.retrieve(q.question) for q in questions]
 
 
 # ----- running -----------------------------------------------------------------------

@@ -76,6 +76,11 @@ class Question:
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
 
+    @property
+    def standalone(self) -> str | None:
+        """The question as searched, when a follow-up made it differ from the question asked."""
+        return self.search_text if self.search_text != self.text else None
+
     @functools.cached_property
     def coarse(self) -> dict[str, str]:
         """Stem -> Lancaster stem ("scale" ~ "Scalability").

@@ -15,6 +15,8 @@ MODES: tuple[str, ...] = get_args(Mode)
 # What every abstention starts with (the extractive answerer, the model prompt and the UI say the same).
 ABSTAIN_PHRASE = "The corpus does not say"
 
+# A line that opens with a short label: "Current Consensus: ...", "Most Likely: ..." (bold on the page).
+LABELLED_RE = re.compile(r"^(?P<label>[A-Z][^:.?]{1,45}):\s+(?P<text>\S.*)$", re.S)
 # A word: letters and digits, hyphenated or with an apostrophe kept whole ("trade-off", "don't").
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 # A number as a fact states it: "34M", "≈10x", "1.5B", "70%", "16 million", "110 PB" stays "110".
