@@ -128,6 +128,8 @@ class Composer:
         """
         if self.tree is None or q.counted is not None or q.qtype in ("when", "who"):
             return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
+        if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
+            return None  # an amount asked for, and the best unit holds one: that is the answer
         sides = self.comparison_passages(q, passages)
         if sides:
             text, cites = comparison(self.tree, sides)
