@@ -19,6 +19,18 @@ def says(text: str, millions: int) -> bool:
     return bool(re.search(rf"\b{millions}\s?(M|million)\b", text))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_onnx_export(tmp_path_factory: pytest.TempPathFactory):
+    """One ONNX export of the embedding model for the session (and its subprocesses), not one per data dir.
+
+    tests/test_embedding.py checks the default place (data_dir/models) and the export itself."""
+    import os
+
+    os.environ["INTERP_QA_EMBED_ONNX_DIR"] = str(tmp_path_factory.mktemp("onnx"))
+    yield
+    os.environ.pop("INTERP_QA_EMBED_ONNX_DIR", None)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_paths=[DEFAULT_CORPUS])

@@ -97,7 +97,7 @@ def test_rest_ask_retrieve_and_passages(http, assistant):
 
 def test_health_models_and_docs(http, assistant):
     health = http.get("/healthz").json()
-    assert health["status"] == "ok" and health["passages"] == len(assistant.retriever.passages)
+    assert health["status"] == "ok" and health["passages"] == assistant.retriever.collection.count()
     assert health["documents"] == 13 and health["backend"] == "extractive"
     assert http.get("/docs").status_code == 200
     paths = http.get("/openapi.json").json()["paths"]

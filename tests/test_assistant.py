@@ -266,7 +266,8 @@ def test_passage_kinds_are_the_ones_corpus_emits(assistant):
 
     from interp_qa.types import PassageKind
 
-    kinds = {p.kind for p in assistant.retriever.passages.values()}
+    r = assistant.retriever
+    kinds = {p.kind for source, _, _ in r.documents() for p in r.document(source)}
     assert kinds <= set(get_args(PassageKind)) and "metadata" in kinds
 
 

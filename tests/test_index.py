@@ -166,13 +166,21 @@ def test_a_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path):
     top = a.retrieve("How many features did the Zorblax probe find?", top_k=1)[0]
     assert "4242 features" in top.text
     assert len(a.retriever) == 1  # the previous index, whole and alone
+    # ... and its BM25 and statistics are the previous generation's, not the half-written one's.
+    assert a.retriever.files.path.name == a.retriever.collection.name
+    assert a.retrieve("Zorblax", top_k=5, mode="bm25")[0].id == top.id
+    assert not any((s.generations_dir / name).exists() for name in orphans)
 
     report = ingest(s)  # the next ingest completes
     assert report.total > 300 and report.errors == [] and report.documents == 81
     assert report.embedded == 0  # every vector came from the cache
-    assert len(Assistant(s, auto_ingest=False).retriever) == report.total
+    b = Assistant(s, auto_ingest=False).retriever
+    assert len(b) == report.total == b.collection.count()
     left = {c for c in _collections(db) if c.startswith(f"{s.collection}__g")}
     assert len(left) == 1 and not (left & orphans)  # the orphan is dropped; only the live generation stays
+    assert sorted(d.name for d in s.generations_dir.iterdir() if d.name.startswith(f"{s.collection}__g")) == \
+        sorted(left)
+    assert b.retrieve("note 42", top_k=1, mode="bm25")[0].source == "note-0042.md"
 
 
 def test_a_damaged_index_is_detected_and_rebuilt(tmp_path: Path):
@@ -208,7 +216,7 @@ def test_passages_keep_their_document_order_without_re_embedding(tmp_path: Path)
     (corpus / "a.md").write_text(text.replace("## Part", "## Intro\n\nA new opening paragraph.\n\n## Part"))
     report = ingest(s)
     assert report.added == 1 and report.embedded == 1 and report.unchanged == 2
-    passages = sorted(Assistant(s, auto_ingest=False).retriever.passages.values(), key=lambda p: p.position)
+    passages = Assistant(s, auto_ingest=False).retriever.document("a.md")
     assert [p.text for p in passages] == ["A new opening paragraph.", "First paragraph about probes.",
                                           "Second paragraph about circuits."]
     assert ingest(s).embedded == 0  # and the order is settled: nothing to write

@@ -63,6 +63,23 @@ def test_two_app_processes_share_the_server(server_settings: Settings):
     assert says(answers[0]["text"], 34) and says(answers[1]["text"], 16)
 
 
+def test_another_machine_builds_its_bm25_once_from_the_server(server_settings: Settings, tmp_path: Path, caplog):
+    """Ingest ran elsewhere: this machine's data directory has no BM25 of the live generation yet."""
+    Assistant(server_settings, auto_ingest=False).ingest()
+    other = server_settings.model_copy(update={"data_dir": tmp_path / "machine-b"})
+    with caplog.at_level("WARNING", logger="interp_qa"):
+        b = Assistant(other, auto_ingest=False)
+        answer = b.ask(SONNET)
+    assert any("building them from the index" in r.getMessage() for r in caplog.records)
+    live = b.retriever.collection.name
+    assert (other.generations_dir / live / "stats.sqlite3").is_file()  # kept for the next start
+    assert answer.text == Assistant(server_settings, auto_ingest=False).ask(SONNET).text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="interp_qa"):
+        assert Assistant(other, auto_ingest=False).ask(SONNET).text == answer.text
+    assert not any("building them" in r.getMessage() for r in caplog.records)  # built once
+
+
 def test_a_bad_server_url_says_what_is_wrong(tmp_path: Path):
     from interp_qa.index import IndexUnreadableError
 

@@ -124,10 +124,10 @@ def test_sources_escape_html(assistant):
 
 
 def test_a_cited_reference_summary_shows_its_front_matter(assistant):
-    from interp_qa.ui import reference_metadata
+    from interp_qa.ui import FrontMatter
 
     answer = assistant.ask("What is an induction head?")
     cited = next(c for c in answer.citations if c.source.startswith("references/"))
-    html = render_sources(answer, meta=reference_metadata(assistant.retriever.passages))
+    html = render_sources(answer, meta=FrontMatter(assistant.retriever))
     block = html.split(f"<code>{cited.id}</code>", 1)[1].split('<div class="src"', 1)[0]
     assert "Organization: Anthropic" in block and "Year: 2022" in block  # its front matter

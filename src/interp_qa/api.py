@@ -216,7 +216,7 @@ def build_api(assistant: Assistant, auth: tuple[str, str] | None = None, token: 
         r = assistant._retriever
         if r is None:
             return _error(request, 503, "The index is still loading.")
-        return {"status": "ok", "passages": len(r.passages), "documents": len({p.source for p in r.passages.values()}),
+        return {"status": "ok", "passages": len(r), "documents": len(r.documents()),
                 "backend": describe(assistant.settings), "retrieval_mode": assistant.settings.retrieval_mode}
 
     @app.post("/api/ask", dependencies=guarded, response_model=Answer, summary="A cited answer")
@@ -230,7 +230,7 @@ def build_api(assistant: Assistant, auth: tuple[str, str] | None = None, token: 
     @app.get("/api/passages/{passage_id:path}", dependencies=guarded, response_model=Passage,
              summary="One passage by id (URL-encode its '#' as %23)")
     def api_passage(passage_id: str) -> Passage:
-        p = assistant.retriever.passages.get(passage_id)
+        p = assistant.retriever.passages([passage_id]).get(passage_id)
         if p is None:
             raise APIError(404, f"No passage with id {passage_id!r}.", "not_found_error")
         return p

@@ -284,7 +284,7 @@ class Composer:
 
     def naming_terms(self, q: Question) -> list[str]:
         """Key terms rare enough to say what a question is about ("AI", in most passages, is not)."""
-        n = len(self.stats.passages) or 1
+        n = self.stats.size or 1
         out = []
         for term in q.key_terms:
             stems = self.stats.stem_all(self._key_words(term))

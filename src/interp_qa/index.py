@@ -8,6 +8,7 @@ that moved (same content, new id) reuses its stored embedding.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,13 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .corpus import PassageRecord, load_passages
+from .generation import build, drop_others, is_current
 from .settings import Settings, set_offline_switches
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+    from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.core.schema import BaseNode, TextNode
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+
+log = logging.getLogger("interp_qa")
 
 
 class IndexMissingError(RuntimeError):
@@ -93,20 +98,34 @@ class IngestReport:
         return s
 
 
-_EMBED_CACHE: dict[tuple[str, int], HuggingFaceEmbedding] = {}
-_EMBED_LOCK = threading.Lock()
+_EMBED_CACHE: dict[tuple[str, str, int], BaseEmbedding] = {}
+_EMBED_LOCK = threading.RLock()  # the ONNX export loads the torch model while holding it
 
 
-def load_embed_model(settings: Settings) -> HuggingFaceEmbedding:
-    """The sentence-transformers model, loaded once per process (it costs seconds)."""
+def load_embed_model(settings: Settings) -> BaseEmbedding:
+    """The model that embeds questions when serving: the ONNX export unless ``embed_backend`` is torch."""
     set_offline_switches()
-    key = (settings.resolve_embed_model(), settings.embed_batch_size)
+    if settings.embed_backend == "torch":
+        return load_torch_embed_model(settings)
+    key = ("onnx", settings.resolve_embed_model(), settings.embed_batch_size)
+    with _EMBED_LOCK:
+        if key not in _EMBED_CACHE:
+            from .embedding import load_serving_model
+
+            _EMBED_CACHE[key] = load_serving_model(settings)
+        return _EMBED_CACHE[key]
+
+
+def load_torch_embed_model(settings: Settings) -> BaseEmbedding:
+    """The sentence-transformers model (ingest embeds with it), loaded once per process (it costs seconds)."""
+    set_offline_switches()
+    key = ("torch", settings.resolve_embed_model(), settings.embed_batch_size)
     with _EMBED_LOCK:  # the retriever loads it in a background thread; load it once
         if key not in _EMBED_CACHE:
             from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
             _EMBED_CACHE[key] = HuggingFaceEmbedding(
-                model_name=key[0], device="cpu", normalize=True, embed_batch_size=key[1]
+                model_name=key[1], device="cpu", normalize=True, embed_batch_size=key[2]
             )
         return _EMBED_CACHE[key]
 
@@ -322,6 +341,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
 
     if not todo and not stale and not moved and live and not rebuild:
         _drop_old_generations(client, settings.collection, keep=live)
+        _finish_generation(settings, client.get_collection(live), build_files=False)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -343,7 +363,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
         need = [p for p in need if p.id not in vectors]
     report.reused_embeddings = len(todo) - len(need)
     if need:
-        embed = load_embed_model(settings)
+        embed = load_torch_embed_model(settings)
         # Similar lengths in a batch pad less: the passages go through the model shortest first.
         need.sort(key=lambda p: len(p.embed_text()))
         bar = _progress(len(need), progress)
@@ -378,12 +398,35 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     store = ChromaVectorStore(chroma_collection=new)
     for k in range(0, len(nodes), WRITE_BATCH):
         store.add(nodes[k : k + WRITE_BATCH])
+    # BM25 and the corpus statistics of the new generation, saved before it goes live.
+    _finish_generation(settings, new, build_files=True)
     # The switch: one metadata write names the new generation live.
     pointer = client.get_or_create_collection(pointer_name(settings.collection))
     pointer.modify(metadata={"live": generation})
     _drop_old_generations(client, settings.collection, keep=generation)
+    drop_others(settings, keep=generation)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _finish_generation(settings: Settings, collection: Collection, *, build_files: bool) -> None:
+    """Save the generation's BM25 and statistics (``build_files``, or when missing), and export the
+    embedding model to ONNX for serving if that was not done yet."""
+    from .embedding import OnnxExportError, export
+
+    model = None
+    if settings.embed_backend == "onnx":
+        try:
+            export(settings)
+        except OnnxExportError as e:
+            log.warning("Questions will be embedded with sentence-transformers: %s", e)
+    if collection.count() == 0:  # an empty corpus: nothing to search, serving says "the index is empty"
+        pass
+    elif build_files or not is_current(settings, collection.name):
+        model = load_embed_model(settings)
+        build(settings, collection, model)
+    if not build_files:
+        drop_others(settings, keep=collection.name)
 
 
 WRITE_BATCH = 1000

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .text import MONTHS, STOPWORDS, lancaster, tokens
 from .weights import FOLLOW_UP_CARRIED, SYNONYM_WEIGHT
@@ -20,10 +21,10 @@ from .weights import FOLLOW_UP_CARRIED, SYNONYM_WEIGHT
 class CorpusStats(Protocol):
     """What reading and scoring need to know about the corpus (the loaded retriever provides it)."""
 
-    doc_freq: dict[str, int]
-    vocab: set[str]
-    numbered: set[tuple[str, ...]]
-    passages: dict
+    doc_freq: Any  # stem -> passages holding it: ``in`` and ``.get(stem, 0)``
+    vocab: Container[str]  # every word of the corpus
+    numbered: Container[tuple[str, ...]]  # "word + numbers" phrases the corpus names: ("claude", "3")
+    size: int  # passages in the index
 
     def stem_all(self, words: list[str]) -> list[str]: ...
 

@@ -10,25 +10,28 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import Counter
 from typing import TYPE_CHECKING, Any, Literal
 
+from .generation import passage_from_meta
 from .index import IndexMissingError, check_collection, get_collection, load_embed_model, open_client
 from .settings import Settings
-from .text import phrase_words, tokens
 from .types import Passage
 
 if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import BaseNode, NodeWithScore
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from llama_index.core.schema import NodeWithScore
 
     from .sections import SectionTree
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 class Retriever:
-    """Loads the index once and answers ``retrieve`` calls in milliseconds.
+    """Opens the live index for serving and answers ``retrieve`` calls in milliseconds.
+
+    Nothing per passage is held in memory: BM25 and the corpus statistics are the files saved
+    with the generation (memory-mapped and looked up per word, see :mod:`generation`), and
+    passages are read from Chroma by id for each question's candidates.
 
     Args:
         settings: where the index lives and which embedding model to use.
@@ -40,45 +43,32 @@ class Retriever:
         import Stemmer
         from llama_index.core import Settings as LlamaSettings
         from llama_index.core.llms import MockLLM
-        from llama_index.core.schema import TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
+
+        from .generation import open_files
 
         self.settings = settings
-        # The embedding model takes seconds to import and load; it loads in the background
-        # while the index is read, and the first dense search waits for it.
-        pool = ThreadPoolExecutor(1, thread_name_prefix="embed-load")
-        self._embed_future = pool.submit(load_embed_model, settings)
-        pool.shutdown(wait=False)
         # llama-index's defaults reach for OpenAI; nothing here may.
         LlamaSettings.llm = MockLLM()
         self.collection = get_collection(open_client(settings, create=False), settings.collection, create=False)
-        check_collection(self.collection)  # a damaged store fails here, with how to rebuild it
-        self.passages: dict[str, Passage] = {}
-        bm25_nodes: list[BaseNode] = []
-        for pid, text, meta in read_all(self.collection):
-            p = passage_from_meta(pid, text or "", meta or {})
-            self.passages[pid] = p
-            bm25_nodes.append(TextNode(id_=pid, text=str((meta or {}).get("embed_text") or p.text)))
-        if not self.passages:
+        if not check_collection(self.collection):  # a damaged store fails here, with how to rebuild it
             raise IndexMissingError("The index is empty. Build it with `interp-qa ingest`.")
-        self.candidates = min(max(20, settings.top_k * 4), len(self.passages))
+        # The question embedder loads in the background while BM25 and the statistics are opened.
+        pool = ThreadPoolExecutor(1, thread_name_prefix="embed-load")
+        self._embed_future = pool.submit(load_embed_model, settings)
+        pool.shutdown(wait=False)
+        self.files = open_files(settings, self.collection, self._embed_future.result, max(20, settings.top_k * 4))
+        self.size = self.files.size
+        self.candidates = min(max(20, settings.top_k * 4), self.size)
+        self.bm25 = self.files.bm25
+        self.vocab = self.files.vocab
+        self.doc_freq = self.files.doc_freq
+        self.numbered = self.files.numbered
         self.stemmer = Stemmer.Stemmer("english")
-        self.bm25 = BM25Retriever.from_defaults(
-            nodes=bm25_nodes, similarity_top_k=self.candidates, stemmer=self.stemmer, language="english"
-        )
-        # Corpus statistics the answerer uses: which words exist, and how rare they are.
-        df: Counter[str] = Counter()
-        self.vocab: set[str] = set()
-        for node in bm25_nodes:
-            words = tokens(node.get_content())
-            self.vocab.update(words)
-            df.update(set(self.stem_all(words)))
-        self.doc_freq = df
-        self.numbered = numbered_phrases(n.get_content() for n in bm25_nodes)
         self._query_vectors: dict[str, list[float]] = {}
+        self._front_matter: dict[str, Passage | None] = {}
 
     @property
-    def embed(self) -> HuggingFaceEmbedding:
+    def embed(self) -> BaseEmbedding:
         """The embedding model (waits for the background load the first time)."""
         return self._embed_future.result()
 
@@ -94,20 +84,47 @@ class Retriever:
         return index.as_retriever(similarity_top_k=self.candidates)
 
     def __len__(self) -> int:
-        return len(self.passages)
+        return self.size
 
     @functools.cached_property
     def tree(self) -> SectionTree:
-        """The documents' sections, built from the passages' heading paths."""
-        from .sections import SectionTree
+        """The documents' sections, read from the index a document at a time as questions reach them."""
+        from .sections import SectionTree, document_loader
 
-        return SectionTree(self.passages)
+        return SectionTree(document_loader(self.collection), self.files.centroid)
+
+    def passages(self, ids: list[str]) -> dict[str, Passage]:
+        """Stored passages by id, in one batched read (unknown ids are left out)."""
+        if not ids:
+            return {}
+        got: Any = self.collection.get(ids=list(dict.fromkeys(ids)), include=["documents", "metadatas"])
+        return {pid: passage_from_meta(pid, text or "", meta or {})
+                for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+
+    def document(self, source: str) -> list[Passage]:
+        """One document's passages in reading order."""
+        from .sections import document_loader
+
+        return sorted(document_loader(self.collection)(source), key=lambda p: p.position)
+
+    def front_matter(self, source: str) -> Passage | None:
+        """A reference file's front-matter passage (authors, year, ...), read once and kept."""
+        if source not in self._front_matter:
+            got: Any = self.collection.get(where={"$and": [{"source": source}, {"kind": "metadata"}]}, limit=1,
+                                           include=["documents", "metadatas"])
+            self._front_matter[source] = (passage_from_meta(got["ids"][0], got["documents"][0] or "",
+                                                            got["metadatas"][0] or {}) if got["ids"] else None)
+        return self._front_matter[source]
+
+    def documents(self) -> list[tuple[str, str, int]]:
+        """(source, title, passages) of every document in the index."""
+        return self.files.documents()
 
     def section_similarities(self, query: str, passages: list[Passage]) -> dict:
         """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections
         that hold ``passages``, the retrieved evidence."""
         keys = [s.key for p in passages for s in self.tree.of(p)]
-        return self.tree.similarities(self, self.query_embedding(query), keys)
+        return self.tree.similarities(self.embed, self.query_embedding(query), keys)
 
     def query_embedding(self, query: str) -> list[float]:
         """The query's embedding; the last few are kept (retrieval and section search embed the same question)."""
@@ -123,7 +140,7 @@ class Retriever:
         return self.stemmer.stemWords(words)
 
     def idf(self, stem: str) -> float:
-        n = len(self.passages)
+        n = self.size
         return math.log(1 + (n - self.doc_freq.get(stem, 0) + 0.5) / (self.doc_freq.get(stem, 0) + 0.5))
 
     def retrieve(self, query: str, top_k: int | None = None, mode: Mode | None = None,
@@ -157,57 +174,24 @@ class Retriever:
                 [self.settings.dense_weight, 1.0],
             )
         top = ranked[:top_k]
-        missing = [pid for pid, _ in top if pid not in similarity]
-        similarity |= self.similarity(query_vector, missing)
-        out = []
-        for pid, score in top:
-            p = self.passages[pid].model_copy()
-            p.score = round(float(score), 6)
-            p.similarity = similarity.get(pid)
-            out.append(p)
-        return out
-
-    def similarity(self, query_embedding: list[float], passage_ids: list[str]) -> dict[str, float]:
-        """Cosine similarity of a (normalised) query embedding to stored passages."""
-        if not passage_ids:
-            return {}
+        # One read for the candidates: their text and metadata, and the vectors of BM25-only hits.
         import numpy as np
 
-        got: Any = self.collection.get(ids=passage_ids, include=["embeddings"])
-        q = np.asarray(query_embedding)
-        return {pid: round(float(np.dot(q, emb)), 6) for pid, emb in zip(got["ids"], got["embeddings"], strict=True)}
-
-
-def numbered_phrases(texts) -> set[tuple[str, ...]]:
-    """Every word followed by one to three number-like words: ("claude", "3"), ("claude", "3", "5").
-
-    The answerer asks "does the corpus name *Claude 2*?" when it knows both words; a set
-    answers that in microseconds where a search through the whole text took 0.6 s at 130k passages.
-    """
-    out: set[tuple[str, ...]] = set()
-    for text in texts:
-        words = phrase_words(text)
-        for i in range(len(words) - 1):
-            j = i + 1
-            while j < len(words) and j - i <= 3 and words[j][0].isdigit():
-                j += 1
-                out.add(tuple(words[i:j]))
-    return out
-
-
-def read_all(collection, page: int = 5000):
-    """Every (id, text, metadata) of the collection, read a page at a time.
-
-    One ``get()`` of a large collection builds one huge response (over HTTP, one huge JSON
-    body); pages keep memory flat and the server responsive.
-    """
-    offset = 0
-    while True:
-        data = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
-        yield from zip(data["ids"], data["documents"], data["metadatas"], strict=True)
-        if len(data["ids"]) < page:
-            return
-        offset += page
+        need_vectors = any(pid not in similarity for pid, _ in top)
+        include: Any = ["documents", "metadatas", *(["embeddings"] if need_vectors else [])]
+        got: Any = self.collection.get(ids=[pid for pid, _ in top], include=include)
+        stored = {pid: i for i, pid in enumerate(got["ids"])}
+        q = np.asarray(query_vector)
+        out = []
+        for pid, score in top:
+            i = stored.get(pid)
+            if i is None:  # gone since BM25 was saved: cannot happen within one generation
+                continue
+            p = passage_from_meta(pid, got["documents"][i] or "", got["metadatas"][i] or {})
+            p.score = round(float(score), 6)
+            p.similarity = similarity[pid] if pid in similarity else round(float(np.dot(q, got["embeddings"][i])), 6)
+            out.append(p)
+        return out
 
 
 def rrf(rankings: list[list[str]], weights: list[float]) -> list[tuple[str, float]]:
@@ -224,18 +208,3 @@ def cosine_from_chroma(score: float | None) -> float:
     if not score:
         return 0.0
     return round(1.0 + math.log(score), 6)
-
-
-def passage_from_meta(pid: str, text: str, meta: dict) -> Passage:
-    refs = [r for r in str(meta.get("refs", "")).split(",") if r]
-    return Passage(
-        id=pid,
-        text=text,
-        title=str(meta.get("title", "")),
-        section=str(meta.get("section", "")),
-        source=str(meta.get("source", "")),
-        kind=meta.get("kind") or "paragraph",
-        refs=refs,
-        url=meta.get("url") or None,
-        position=int(meta.get("position") or 0),
-    )

@@ -10,6 +10,7 @@ text, and where the retrieved passages fall in the tree, the idea behind llama-i
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,12 @@ from .types import Passage
 from .weights import SCOPE_CARD_HUB
 
 if TYPE_CHECKING:
-    from .retrieval import Retriever
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 PATH_SEP = " > "
 CENTROID_SAMPLE = 200  # sections whose cards make the average card
 CARD_CACHE = 20_000  # card embeddings kept
+DOCUMENT_CACHE = 256  # documents whose sections are kept in memory
 
 
 @dataclass
@@ -77,30 +79,60 @@ class Section:
         return n
 
 
+def document_loader(collection) -> Callable[[str], list[Passage]]:
+    """Reads one document's passages from the Chroma collection (one filtered ``get``)."""
+
+    def load(source: str) -> list[Passage]:
+        from .generation import passage_from_meta
+
+        got = collection.get(where={"source": source}, include=["documents", "metadatas"])
+        return [passage_from_meta(i, t or "", m or {})
+                for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
+    return load
+
+
 class SectionTree:
-    """Every section of every document, built from the loaded passages.
+    """The sections of the documents that questions have reached, each read from the index when first needed.
 
     Args:
-        passages: the index's passages by id.
+        load: a document's passages by its source (:func:`document_loader`).
+        centroid: the average section card (saved at ingest, see :func:`interp_qa.generation.average_card`).
     """
 
-    def __init__(self, passages: dict[str, Passage]) -> None:
+    def __init__(self, load: Callable[[str], list[Passage]], centroid: list[float] | None = None) -> None:
+        self._load = load
         self.sections: dict[tuple[str, tuple[str, ...]], Section] = {}
-        for p in sorted(passages.values(), key=lambda p: (p.source, p.position)):
-            if not p.section:
-                continue
-            path = tuple(p.section.split(PATH_SEP))
-            for depth in range(1, len(path) + 1):
-                key = (p.source, path[:depth])
-                sec = self.sections.get(key)
-                if sec is None:
-                    sec = self.sections[key] = Section(p.source, p.title, path[:depth])
-                    if depth > 1:
-                        self.sections[(p.source, path[: depth - 1])].children.append(path[:depth])
-                sec.passages.append(p)
+        self._loaded: dict[str, None] = {}  # documents read, oldest first
         self._vectors: dict = {}  # section key -> its card's embedding (numpy)
-        self._centroid = None
-        self._lock = threading.Lock()
+        self._centroid = centroid
+        self._lock = threading.RLock()
+
+    def load(self, source: str) -> None:
+        """Read ``source``'s passages and add its sections (at most ``DOCUMENT_CACHE`` documents are kept)."""
+        with self._lock:
+            if source in self._loaded:  # least recently used last
+                self._loaded[source] = self._loaded.pop(source)
+                return
+            if len(self._loaded) >= DOCUMENT_CACHE:
+                old = next(iter(self._loaded))
+                del self._loaded[old]
+                for key in [k for k in self.sections if k[0] == old]:
+                    del self.sections[key]
+                    self._vectors.pop(key, None)
+            self._loaded[source] = None
+            for p in sorted(self._load(source), key=lambda p: p.position):
+                if not p.section:
+                    continue
+                path = tuple(p.section.split(PATH_SEP))
+                for depth in range(1, len(path) + 1):
+                    key = (p.source, path[:depth])
+                    sec = self.sections.get(key)
+                    if sec is None:
+                        sec = self.sections[key] = Section(p.source, p.title, path[:depth])
+                        if depth > 1:
+                            self.sections[(p.source, path[: depth - 1])].children.append(path[:depth])
+                    sec.passages.append(p)
 
     def __len__(self) -> int:
         return len(self.sections)
@@ -109,6 +141,7 @@ class SectionTree:
         """The sections a passage sits in, outermost first."""
         if not p.section:
             return []
+        self.load(p.source)
         path = tuple(p.section.split(PATH_SEP))
         return [self.sections[(p.source, path[:d])] for d in range(1, len(path) + 1)
                 if (p.source, path[:d]) in self.sections]
@@ -118,14 +151,14 @@ class SectionTree:
         path = tuple(p.section.split(PATH_SEP))
         return path[: len(sec.path) + 1] if len(path) > len(sec.path) else p.id
 
-    def similarities(self, retriever: Retriever, query_embedding: list[float], keys: list) -> dict:
+    def similarities(self, embed: BaseEmbedding, query_embedding: list[float], keys: list) -> dict:
         """How close a query is to the cards of the sections ``keys``: cosine similarity, less
         ``SCOPE_CARD_HUB`` times the card's similarity to the average card.
 
         A card written in the corpus's everyday words ("interpretability", "safety") is close to
         every question; the correction keeps it from winning them all. Cards are embedded when
-        first needed and kept (at most ``CARD_CACHE``); the average card is taken over the first
-        ``CENTROID_SAMPLE`` sections, so start-up and memory stay flat however large the corpus.
+        first needed and kept (at most ``CARD_CACHE``); the average card, over the first
+        ``CENTROID_SAMPLE`` sections of the corpus, is computed at ingest.
         """
         import numpy as np
 
@@ -133,17 +166,13 @@ class SectionTree:
         if not keys:  # a corpus without headings has no sections
             return {}
         with self._lock:
-            if self._centroid is None:
-                sample = list(self.sections)[:CENTROID_SAMPLE]
-                self._embed(retriever, sample)
-                centroid = np.mean([self._vectors[k] for k in sample], axis=0)
-                self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-            self._embed(retriever, keys)
+            self._embed(embed, keys)
             q = np.asarray(query_embedding)
-            return {k: float(self._vectors[k] @ q - SCOPE_CARD_HUB * (self._vectors[k] @ self._centroid))
+            centroid = np.asarray(self._centroid) if self._centroid else np.zeros_like(q)
+            return {k: float(self._vectors[k] @ q - SCOPE_CARD_HUB * (self._vectors[k] @ centroid))
                     for k in keys if k in self._vectors}
 
-    def _embed(self, retriever: Retriever, keys: list) -> None:
+    def _embed(self, embed: BaseEmbedding, keys: list) -> None:
         import numpy as np
 
         missing = [k for k in dict.fromkeys(keys) if k not in self._vectors]
@@ -151,5 +180,5 @@ class SectionTree:
             return
         if len(self._vectors) + len(missing) > CARD_CACHE:
             self._vectors.clear()
-        embs = retriever.embed.get_text_embedding_batch([self.sections[k].card() for k in missing])
+        embs = embed.get_text_embedding_batch([self.sections[k].card() for k in missing])
         self._vectors.update({k: np.asarray(e) for k, e in zip(missing, embs, strict=True)})

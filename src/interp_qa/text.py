@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Literal, get_args
 
 # Retrieval modes a caller may ask for: the re-ranked hybrid (default), and its parts on their own.
@@ -76,9 +77,25 @@ def _lancaster_stemmer():
     return LancasterStemmer()
 
 
+# Tables of stems computed ahead (each generation saves its vocabulary's, see generation.py): importing
+# nltk for its stemmer costs a second, so a process whose words are all in a table never does.
+_KNOWN_STEMS: list[Callable[[str], str | None]] = []
+
+
+def add_known_stems(lookup: Callable[[str], str | None]) -> None:
+    """Consult ``lookup`` (word -> Lancaster stem, or None) before running the stemmer."""
+    if lookup not in _KNOWN_STEMS:
+        _KNOWN_STEMS.insert(0, lookup)
+        del _KNOWN_STEMS[4:]  # the live generation's table and a few before it
+
+
 @functools.lru_cache(maxsize=200_000)
 def lancaster(word: str) -> str:
     """Lancaster stem: coarser than Snowball, so words of one family meet ("scale", "scalability")."""
+    for lookup in _KNOWN_STEMS:
+        stem = lookup(word)
+        if stem is not None:
+            return stem
     return _lancaster_stemmer().stem(word)
 
 

@@ -188,7 +188,7 @@ def render_passage(p: Passage, anchor: str, label: str, claims: list[str], meta:
             f'<div class="body">{body}</div></div>')
 
 
-def render_sources(answer: Answer, turn: int = 1, meta: dict[str, Passage] | None = None) -> str:
+def render_sources(answer: Answer, turn: int = 1, meta: FrontMatter | dict[str, Passage] | None = None) -> str:
     """The cited passages of one answer, each with its supporting sentence marked."""
     meta = meta or {}
     if answer.abstained:
@@ -199,12 +199,20 @@ def render_sources(answer: Answer, turn: int = 1, meta: dict[str, Passage] | Non
     return "".join(blocks) or '<p class="muted">No sources.</p>'
 
 
-def reference_metadata(passages: dict[str, Passage]) -> dict[str, Passage]:
-    """Each reference file's front-matter passage (authors, year, ...), shown under its cited passages."""
-    return {p.source: p for p in passages.values() if p.kind == "metadata"}
+class FrontMatter:
+    """Each reference file's front-matter passage (authors, year, ...), shown under its cited passages.
+
+    Read from the index when a document is first shown (``.get(source)``), never all at start.
+    """
+
+    def __init__(self, retriever: Any) -> None:
+        self.retriever = retriever
+
+    def get(self, source: str) -> Passage | None:
+        return self.retriever.front_matter(source)
 
 
-def render_group(answer: Answer, turn: int, meta: dict[str, Passage]) -> str:
+def render_group(answer: Answer, turn: int, meta: FrontMatter | dict[str, Passage]) -> str:
     return (f'<details class="group" open><summary>Sources for “{html.escape(answer.question)}”</summary>'
             f"{render_sources(answer, turn, meta)}</details>")
 
@@ -233,11 +241,11 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
 
     assistant = assistant or Assistant()
     retriever = assistant.retriever  # load the model and index now, not on the first question
-    passages = retriever.passages
-    meta = reference_metadata(passages)
-    docs = sorted({p.source: p.title for p in passages.values()}.items(), key=lambda kv: (kv[0] != "survey.md", kv[1]))
+    meta = FrontMatter(retriever)
+    docs = sorted(((source, title) for source, title, _ in retriever.documents()),
+                  key=lambda kv: (kv[0] != "survey.md", kv[1]))
     backends = ["extractive"] + ([assistant.settings.llm] if assistant.settings.llm != "extractive" else [])
-    status = (f"{len(passages)} passages from {len(docs)} documents · embeddings: "
+    status = (f"{len(retriever)} passages from {len(docs)} documents · embeddings: "
               f"{Path(assistant.settings.embed_model).name} · answers: {describe(assistant.settings)} · "
               f"retrieval: {assistant.settings.retrieval_mode}")
 
@@ -328,7 +336,7 @@ def build_app(assistant: Assistant | None = None) -> gr.Blocks:
                     outputs, api_visibility="private")
 
         with gr.Tab("Corpus"):
-            corpus_tab(gr, passages, meta, docs)
+            corpus_tab(gr, retriever, meta, docs)
         with gr.Tab("Evaluation"):
             report, chart = gr.Markdown(elem_id="eval-report"), gr.Image(label="Retrieval quality", visible=False)
             reload = gr.Button("Reload results")
@@ -366,17 +374,18 @@ def api_errors(gr: Any):
         raise gr.Error(f"Something went wrong ({type(e).__name__}); try again.") from e
 
 
-def corpus_tab(gr: Any, passages: dict[str, Passage], meta: dict[str, Passage], docs: list[tuple[str, str]]) -> None:
-    by_doc: dict[str, list[Passage]] = {}
-    for p in passages.values():
-        by_doc.setdefault(p.source, []).append(p)
+def corpus_tab(gr: Any, retriever: Any, meta: FrontMatter, docs: list[tuple[str, str]]) -> None:
+    """Browse the index a document at a time (each read from Chroma when picked), or open a passage by id."""
+    import functools
+
     doc_choices = [(title, source) for source, title in docs]
+    document = functools.lru_cache(maxsize=32)(retriever.document)
 
     def sections(source: str) -> list[str]:
-        return list(dict.fromkeys(p.section or "(top)" for p in by_doc.get(source, [])))
+        return list(dict.fromkeys(p.section or "(top)" for p in document(source))) if source else []
 
     def show(source: str, section: str | None) -> str:
-        items = [p for p in by_doc.get(source, []) if section in (None, p.section or "(top)")]
+        items = [p for p in (document(source) if source else []) if section in (None, p.section or "(top)")]
         return "".join(render_passage(p, f"corpus-{i}", f"{i}.", [], meta.get(p.source))
                        for i, p in enumerate(items, 1)) or '<p class="muted">Nothing here.</p>'
 
@@ -385,7 +394,8 @@ def corpus_tab(gr: Any, passages: dict[str, Passage], meta: dict[str, Passage], 
         return gr.Dropdown(choices=secs, value=secs[0] if secs else None), show(source, secs[0] if secs else None)
 
     def open_id(pid: str) -> str:
-        p = passages.get((pid or "").strip())
+        pid = (pid or "").strip()
+        p = retriever.passages([pid]).get(pid) if pid else None
         if p is None:
             return f'<p class="muted">No passage with id {html.escape(pid or "")!s}.</p>'
         return render_passage(p, "corpus-open", "", [], meta.get(p.source))
