@@ -10,10 +10,13 @@ class or function. Repeated docstrings are skipped, so nothing dedupes by conten
 
 Each (size, mode) runs in a fresh child process so its memory peak is its own. Reported:
 ingest throughput (passages/s; the cold embedded run embeds every passage, the other two
-reuse its vectors from the embedding cache and so time the index writes), index size on disk, memory peak of
-the app (and of the Chroma server in server mode), time to load the index for serving,
-warm retrieve and ask p50/p95 over the eval questions, and retrieval hit@1 of the eval
-questions with the extra documents as distractors. Results go to bench/results/.
+reuse its vectors from the embedding cache and so time the index writes), index size on disk; then, in
+a second fresh process as a serving app starts: the time to open the index for serving, that process's
+memory peak (and the Chroma server's in server mode), warm retrieve and ask p50/p95 over the eval
+questions, and retrieval hit@1 of the eval questions with the extra documents as distractors.
+``--random-vectors`` gives the passages without a cached vector random unit vectors (a million
+passages take hours to embed here): such rows measure the engine at that size, not answer quality.
+Results go to bench/results/.
 """
 
 from __future__ import annotations
@@ -75,7 +78,11 @@ def docstring_documents(files: list[Path]):
 
 
 def build_corpus(target_passages: int, out: Path) -> int:
-    """The survey corpus plus docstring documents, until ``target_passages`` passages."""
+    """The survey corpus plus docstring documents, until ``target_passages`` passages.
+
+    When the installed modules' docstrings run out (about 130k passages here), they are used again
+    as new documents whose every paragraph ends with "(variant k)": distinct text, so nothing dedupes.
+    """
     from interp_qa.corpus import load_passages
     from interp_qa.settings import DEFAULT_CORPUS
 
@@ -84,20 +91,57 @@ def build_corpus(target_passages: int, out: Path) -> int:
     n = len(load_passages([out / "survey"]).passages)
     extra = out / "extra"
     extra.mkdir()
-    for k, (module, source, sections) in enumerate(docstring_documents(module_sources()), start=1):
-        if n >= target_passages:
-            break
-        body = [f"---\ntitle: {json.dumps('Python module ' + module)}\nurl: {json.dumps('file://' + source)}\n---",
-                f"# {module}"]
-        for name, paras in sections:
+    k = 0
+    for variant in range(1000):
+        tag = f" (variant {variant})" if variant else ""
+        for module, source, sections in docstring_documents(module_sources()):
             if n >= target_passages:
-                break
-            body.append(f"## {name}")
-            for p in paras[: target_passages - n]:
-                body.append(p)
-                n += 1
-        (extra / f"{k:06d}-{re.sub(r'[^A-Za-z0-9_]+', '-', module)}.md").write_text("\n\n".join(body) + "\n")
+                return n
+            k += 1
+            body = [f"---\ntitle: {json.dumps('Python module ' + module + tag)}\nurl: {json.dumps('file://' + source)}"
+                    "\n---", f"# {module}{tag}"]
+            for name, paras in sections:
+                if n >= target_passages:
+                    break
+                body.append(f"## {name}")
+                for p in paras[: target_passages - n]:
+                    body.append(p + tag)
+                    n += 1
+            (extra / f"{k:07d}-{re.sub(r'[^A-Za-z0-9_]+', '-', module)}.md").write_text("\n\n".join(body) + "\n")
     return n
+
+
+def seed_random_vectors(corpus: Path, cache_path: Path) -> int:
+    """Random unit vectors in the embedding cache for every extra passage it has no vector for.
+
+    Embedding a million passages on 2 cores takes hours; rows built this way measure the engine
+    (Chroma, BM25, statistics, memory) at that size, not answer quality. The survey's own passages
+    are embedded by the model, so its questions still find them.
+    """
+    import numpy as np
+
+    from interp_qa.corpus import load_passages
+    from interp_qa.index import EmbeddingCache, load_torch_embed_model
+    from interp_qa.settings import Settings
+
+    settings = Settings(data_dir=cache_path.parent)
+    cache = EmbeddingCache(cache_path, settings.resolve_embed_model())
+    passages = load_passages([corpus]).passages
+    have = cache.get_many({p.content_hash for p in passages})
+    survey = [p for p in passages if p.content_hash not in have and p.source.startswith("survey")]
+    if survey:
+        embs = load_torch_embed_model(settings).get_text_embedding_batch([p.embed_text() for p in survey])
+        cache.put_many({p.content_hash: e for p, e in zip(survey, embs, strict=True)})
+    rng = np.random.default_rng(0)
+    embedded = {p.content_hash for p in survey}
+    missing = sorted({p.content_hash for p in passages if p.content_hash not in have} - embedded)
+    dim = json.loads((Path(settings.resolve_embed_model()) / "config.json").read_text())["hidden_size"]
+    for i in range(0, len(missing), 10_000):
+        vecs = rng.standard_normal((len(missing[i : i + 10_000]), dim)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        cache.put_many(dict(zip(missing[i : i + 10_000], vecs.tolist(), strict=True)))
+    cache.close()
+    return len(missing)
 
 
 # ----- one measurement (child process) ----------------------------------------------------------
@@ -116,16 +160,30 @@ def peak_rss_mb(pid: int | None = None) -> float:
     return 0.0
 
 
-def measure(corpus: Path, data: Path, chroma_url: str | None, queries: int) -> dict:
-    """Ingest ``corpus`` into ``data`` (or the Chroma server), then time serving it."""
+def ingest_only(corpus: Path, data: Path, chroma_url: str | None) -> dict:
+    """Ingest ``corpus`` into ``data`` (or the Chroma server): the ingest figures."""
+    from interp_qa import Settings
+    from interp_qa.index import ingest
+
+    settings = Settings(data_dir=data, corpus_paths=[corpus], collection="bench", chroma_url=chroma_url)
+    report = ingest(settings)
+    return {
+        "passages": report.total, "errors": len(report.errors), "ingest_s": round(report.seconds, 1),
+        "ingest_per_s": round(report.total / report.seconds, 1) if report.seconds else None,
+        "embedded": report.embedded,
+        "disk_mb": round(dir_size(settings.chroma_dir) / 1e6, 1) if chroma_url is None else None,
+    }
+
+
+def serve_only(data: Path, chroma_url: str | None, queries: int) -> dict:
+    """Open the index as a fresh serving process does, then time retrieve and ask; this process's peak memory."""
+    t0 = time.perf_counter()
     from interp_qa import Assistant, Settings
     from interp_qa.evaluation import DEFAULT_QUESTIONS, hit_at, load_questions, percentile, relevance
 
-    settings = Settings(data_dir=data, corpus_paths=[corpus], collection="bench", chroma_url=chroma_url)
+    settings = Settings(data_dir=data, collection="bench", chroma_url=chroma_url)
     assistant = Assistant(settings, auto_ingest=False)
-    report = assistant.ingest()
-    t0 = time.perf_counter()
-    assistant.retriever  # noqa: B018 - load passages, BM25 and the model, as serving does
+    assistant.retriever  # noqa: B018 - open BM25, the statistics and the model, as serving does
     load_s = time.perf_counter() - t0
 
     qs = [q for q in load_questions(DEFAULT_QUESTIONS) if q.answerable and not q.history]
@@ -142,11 +200,7 @@ def measure(corpus: Path, data: Path, chroma_url: str | None, queries: int) -> d
         assistant.ask(q.question)
         ask_ms.append((time.perf_counter() - t) * 1000)
     return {
-        "passages": report.total, "errors": len(report.errors), "ingest_s": round(report.seconds, 1),
-        "ingest_per_s": round(report.total / report.seconds, 1) if report.seconds else None,
-        "embedded": report.embedded,
         "load_s": round(load_s, 2),
-        "disk_mb": round(dir_size(settings.chroma_dir) / 1e6, 1) if chroma_url is None else None,
         "app_peak_mb": round(peak_rss_mb(), 0),
         "retrieve_p50_ms": round(percentile(retrieve_ms, 50), 1),
         "retrieve_p95_ms": round(percentile(retrieve_ms, 95), 1),
@@ -195,11 +249,12 @@ def run_one(size: int, mode: str, corpus: Path, work: Path, queries: int) -> dic
     if mode == "server":
         server, url = start_chroma(work / "chroma-server")
     try:
-        cmd = [sys.executable, __file__, "--child", str(corpus), str(data), url or "", str(queries)]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if out.returncode:
-            raise RuntimeError(f"{size}x {mode} failed:\n{out.stderr[-3000:]}")
-        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row: dict = {}
+        for step in (["--ingest", str(corpus), str(data), url or ""], ["--serve", str(data), url or "", str(queries)]):
+            out = subprocess.run([sys.executable, __file__, *step], capture_output=True, text=True, check=False)
+            if out.returncode:
+                raise RuntimeError(f"{size}x {mode} {step[0]} failed:\n{out.stderr[-3000:]}")
+            row |= json.loads(out.stdout.strip().splitlines()[-1])
         if mode == "embedded":
             shutil.copy(data / cache.name, cache)
         if server is not None:
@@ -218,7 +273,8 @@ COLUMNS = [("size", "size"), ("mode", "mode"), ("passages", "passages"), ("embed
            ("ingest_per_s", "ingest passages/s"),
            ("disk_mb", "disk MB"), ("app_peak_mb", "app peak MB"), ("server_peak_mb", "server peak MB"),
            ("load_s", "load s"), ("retrieve_p50_ms", "retrieve p50 ms"), ("retrieve_p95_ms", "retrieve p95 ms"),
-           ("ask_p50_ms", "ask p50 ms"), ("ask_p95_ms", "ask p95 ms"), ("hit_at_1", "hit@1")]
+           ("ask_p50_ms", "ask p50 ms"), ("ask_p95_ms", "ask p95 ms"), ("hit_at_1", "hit@1"),
+           ("vectors", "vectors")]
 
 
 def table(rows: list[dict]) -> str:
@@ -229,14 +285,21 @@ def table(rows: list[dict]) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        corpus, data, url, queries = sys.argv[2:6]
-        print(json.dumps(measure(Path(corpus), Path(data), url or None, int(queries))))
+    if len(sys.argv) > 1 and sys.argv[1] == "--ingest":
+        corpus, data, url = sys.argv[2:5]
+        print(json.dumps(ingest_only(Path(corpus), Path(data), url or None)))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        data, url, queries = sys.argv[2:5]
+        print(json.dumps(serve_only(Path(data), url or None, int(queries))))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     ap.add_argument("--modes", nargs="+", default=MODES, choices=MODES)
     ap.add_argument("--queries", type=int, default=100, help="timed questions per size and mode")
+    ap.add_argument("--random-vectors", action="store_true",
+                    help="give passages without a cached vector a random unit vector instead of embedding them "
+                         "(for sizes beyond what 2 cores embed in hours; marked in the results)")
     ap.add_argument("--seed-cache", type=Path, default=None,
                     help="an embeddings.sqlite3 from an earlier run, to re-measure the cached modes without "
                          "embedding again (rows of modes not run are kept from bench/results/growth.json)")
@@ -247,6 +310,9 @@ def main() -> int:
 
     base = len(load_passages([DEFAULT_CORPUS]).passages)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    # One ONNX export of the embedding model for every row (ingest would otherwise export it per data dir).
+    onnx = tempfile.TemporaryDirectory(prefix="growth-onnx-")
+    os.environ["INTERP_QA_EMBED_ONNX_DIR"] = onnx.name
     rows: list[dict] = []
     previous = RESULTS / "growth.json"
     if args.seed_cache and previous.exists():
@@ -260,8 +326,15 @@ def main() -> int:
             print(f"{size}x: {n} passages generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
             if args.seed_cache:
                 shutil.copy(args.seed_cache, work / "embeddings.sqlite3")
+            vectors = "model"
+            if args.random_vectors:
+                t0 = time.perf_counter()
+                seeded = seed_random_vectors(work / "corpus", work / "embeddings.sqlite3")
+                vectors = f"random beyond {n - seeded:,}" if seeded else "model"
+                print(f"{size}x: {seeded} random vectors in {time.perf_counter() - t0:.1f} s", file=sys.stderr,
+                      flush=True)
             for mode in args.modes:
-                row = run_one(size, mode, work / "corpus", work, args.queries)
+                row = run_one(size, mode, work / "corpus", work, args.queries) | {"vectors": vectors}
                 at = next((i for i, r in enumerate(rows) if (r["size"], r["mode"]) == (row["size"], mode)), None)
                 if at is None:
                     rows.append(row)

@@ -19,8 +19,7 @@ from .types import Passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
-    from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import NodeWithScore
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
     from .sections import SectionTree
 
@@ -73,15 +72,24 @@ class Retriever:
         return self._embed_future.result()
 
     @functools.cached_property
-    def dense(self) -> BaseRetriever:
+    def dense(self) -> ChromaVectorStore:
+        """llama-index's Chroma vector store over the live collection, queried with the question's vector.
+
+        Queried directly rather than through a ``VectorStoreIndex``: the index would build a default
+        sentence splitter (and load a tokenizer, 0.2 s) that a query never uses."""
         from llama_index.core import Settings as LlamaSettings
-        from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         LlamaSettings.embed_model = self.embed
-        store = ChromaVectorStore(chroma_collection=self.collection)
-        index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
-        return index.as_retriever(similarity_top_k=self.candidates)
+        return ChromaVectorStore(chroma_collection=self.collection)
+
+    def dense_search(self, query_vector: list[float]) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the nearest passages, nearest first."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        result = self.dense.query(VectorStoreQuery(query_embedding=query_vector, similarity_top_k=self.candidates))
+        return [(pid, cosine_from_chroma(score))
+                for pid, score in zip(result.ids or [], result.similarities or [], strict=True)]
 
     def __len__(self) -> int:
         return self.size
@@ -157,20 +165,17 @@ class Retriever:
         # Embed the question once: the dense retriever reuses it, and so does the similarity
         # of BM25-only hits (the answerer's abstention needs every passage's similarity).
         query_vector = self.query_embedding(query)
-        bundle = QueryBundle(query_str=query, embedding=query_vector)
-        dense_hits: list[NodeWithScore] = []
-        if mode in ("dense", "hybrid"):
-            dense_hits = self.dense.retrieve(bundle)
-        bm25_query = QueryBundle(query_str=f"{query} {keywords}") if keywords else bundle
-        bm25_hits = self.bm25.retrieve(bm25_query) if mode in ("bm25", "hybrid") else []
-        similarity = {h.node.node_id: cosine_from_chroma(h.score) for h in dense_hits}
+        dense_hits = self.dense_search(query_vector) if mode in ("dense", "hybrid") else []
+        bm25_hits = self.bm25.retrieve(QueryBundle(query_str=f"{query} {keywords}" if keywords else query)) \
+            if mode in ("bm25", "hybrid") else []
+        similarity = dict(dense_hits)
         if mode == "dense":
-            ranked = [(h.node.node_id, similarity[h.node.node_id]) for h in dense_hits]
+            ranked = dense_hits
         elif mode == "bm25":
             ranked = [(h.node.node_id, float(h.score or 0.0)) for h in bm25_hits if (h.score or 0) > 0]
         else:
             ranked = rrf(
-                [[h.node.node_id for h in dense_hits], [h.node.node_id for h in bm25_hits if (h.score or 0) > 0]],
+                [[pid for pid, _ in dense_hits], [h.node.node_id for h in bm25_hits if (h.score or 0) > 0]],
                 [self.settings.dense_weight, 1.0],
             )
         top = ranked[:top_k]
