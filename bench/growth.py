@@ -302,7 +302,9 @@ def main() -> int:
                          "(for sizes beyond what 2 cores embed in hours; marked in the results)")
     ap.add_argument("--seed-cache", type=Path, default=None,
                     help="an embeddings.sqlite3 from an earlier run, to re-measure the cached modes without "
-                         "embedding again (rows of modes not run are kept from bench/results/growth.json)")
+                         "embedding again")
+    ap.add_argument("--fresh", action="store_true", help="start bench/results/growth.json afresh instead of "
+                    "replacing only the rows measured now")
     args = ap.parse_args()
 
     from interp_qa.corpus import load_passages
@@ -313,10 +315,8 @@ def main() -> int:
     # One ONNX export of the embedding model for every row (ingest would otherwise export it per data dir).
     onnx = tempfile.TemporaryDirectory(prefix="growth-onnx-")
     os.environ["INTERP_QA_EMBED_ONNX_DIR"] = onnx.name
-    rows: list[dict] = []
-    previous = RESULTS / "growth.json"
-    if args.seed_cache and previous.exists():
-        rows = json.loads(previous.read_text())["rows"]
+    previous = RESULTS / "growth.json"  # rows of sizes and modes not run now are kept; the ones run, replaced
+    rows: list[dict] = json.loads(previous.read_text())["rows"] if previous.exists() and not args.fresh else []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"growth-{size}x-") as tmp:
             work = Path(tmp)

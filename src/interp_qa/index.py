@@ -345,40 +345,9 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
         report.seconds = time.perf_counter() - t0
         return report
 
-    vectors: dict[str, list[float]] = {}
-    reuse = {p.id: by_hash[p.content_hash] for p in todo if p.content_hash in by_hash}
-    if reuse and old is not None:
-        got: Any = old.get(ids=list(set(reuse.values())), include=["embeddings"])
-        emb_by_id = dict(zip(got["ids"], got["embeddings"], strict=False))
-        for pid, src in reuse.items():
-            if src in emb_by_id:
-                vectors[pid] = list(emb_by_id[src])
-    need = [p for p in todo if p.id not in vectors]
     cache = EmbeddingCache.open(settings) if settings.embed_cache else None
-    if cache is not None and need and not rebuild:
-        cached = cache.get_many({p.content_hash for p in need})
-        for p in need:
-            if p.content_hash in cached:
-                vectors[p.id] = cached[p.content_hash]
-        need = [p for p in need if p.id not in vectors]
-    report.reused_embeddings = len(todo) - len(need)
-    if need:
-        embed = load_torch_embed_model(settings)
-        # Similar lengths in a batch pad less: the passages go through the model shortest first.
-        need.sort(key=lambda p: len(p.embed_text()))
-        bar = _progress(len(need), progress)
-        for k in range(0, len(need), EMBED_CHUNK):
-            chunk = need[k : k + EMBED_CHUNK]
-            embs = embed.get_text_embedding_batch([p.embed_text() for p in chunk])
-            for p, e in zip(chunk, embs, strict=True):
-                vectors[p.id] = e
-            if cache is not None:
-                cache.put_many({p.content_hash: e for p, e in zip(chunk, embs, strict=True)})
-            bar.update(len(chunk))
-        bar.close()
-    if cache is not None:
-        cache.close()
-    report.embedded = len(need)
+    cached = cache.has_many({p.content_hash for p in todo}) if cache is not None and not rebuild else set()
+    to_embed = sum(1 for p in todo if p.content_hash not in by_hash and p.content_hash not in cached)
 
     generation = f"{settings.collection}__g{time.time_ns()}"
     new = client.create_collection(generation, metadata={"hnsw:space": "cosine"})
@@ -386,18 +355,50 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
     keep = [pid for pid in stored if pid not in stale and pid not in todo_ids]
     for k in range(0, len(keep), WRITE_BATCH):  # unchanged passages move with their vectors
         assert old is not None  # passages are kept only from an old generation
-        got = old.get(ids=keep[k : k + WRITE_BATCH], include=["embeddings", "documents", "metadatas"])
+        got: Any = old.get(ids=keep[k : k + WRITE_BATCH], include=["embeddings", "documents", "metadatas"])
         metas = [m if pid not in moved else {**m, "position": moved[pid]}
                  for pid, m in zip(got["ids"], got["metadatas"], strict=True)]
         new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=metas)
-    nodes: list[BaseNode] = []
-    for p in todo:
-        node = to_node(p, root_of[p.doc_id])
-        node.embedding = vectors[p.id]
-        nodes.append(node)
+
+    # New and changed passages, a batch at a time (memory stays flat however many there are): each
+    # vector comes from the old generation (same content), the embedding cache, or the model.
+    # Similar lengths in a batch pad less: the passages go through the model shortest first.
+    todo.sort(key=lambda p: len(p.embed_text()))
     store = ChromaVectorStore(chroma_collection=new)
-    for k in range(0, len(nodes), WRITE_BATCH):
-        store.add(nodes[k : k + WRITE_BATCH])
+    bar = _progress(to_embed, progress)
+    embed = None
+    for k in range(0, len(todo), WRITE_BATCH):
+        batch = todo[k : k + WRITE_BATCH]
+        vectors: dict[str, list[float]] = {}
+        reuse = {p.id: by_hash[p.content_hash] for p in batch if p.content_hash in by_hash}
+        if reuse and old is not None:
+            got = old.get(ids=list(set(reuse.values())), include=["embeddings"])
+            emb_by_id = dict(zip(got["ids"], got["embeddings"], strict=False))
+            vectors |= {pid: list(emb_by_id[src]) for pid, src in reuse.items() if src in emb_by_id}
+        need = [p for p in batch if p.id not in vectors]
+        if cache is not None and need and not rebuild:
+            found = cache.get_many({p.content_hash for p in need})
+            vectors |= {p.id: found[p.content_hash] for p in need if p.content_hash in found}
+            need = [p for p in need if p.id not in vectors]
+        for j in range(0, len(need), EMBED_CHUNK):
+            embed = embed or load_torch_embed_model(settings)
+            chunk = need[j : j + EMBED_CHUNK]
+            embs = embed.get_text_embedding_batch([p.embed_text() for p in chunk])
+            vectors |= {p.id: e for p, e in zip(chunk, embs, strict=True)}
+            if cache is not None:
+                cache.put_many({p.content_hash: e for p, e in zip(chunk, embs, strict=True)})
+            bar.update(len(chunk))
+        report.embedded += len(need)
+        nodes: list[BaseNode] = []
+        for p in batch:
+            node = to_node(p, root_of[p.doc_id])
+            node.embedding = vectors[p.id]
+            nodes.append(node)
+        store.add(nodes)
+    bar.close()
+    if cache is not None:
+        cache.close()
+    report.reused_embeddings = len(todo) - report.embedded
     # BM25 and the corpus statistics of the new generation, saved before it goes live.
     _finish_generation(settings, new, build_files=True)
     # The switch: one metadata write names the new generation live.
@@ -485,6 +486,19 @@ class EmbeddingCache:
             )
             for h, blob in rows:
                 out[h] = np.frombuffer(blob, dtype=np.float32).tolist()
+        return out
+
+    def has_many(self, hashes: set[str]) -> set[str]:
+        """Which of ``hashes`` have a vector (without reading the vectors)."""
+        out: set[str] = set()
+        keys = sorted(hashes)
+        for k in range(0, len(keys), 500):
+            part = keys[k : k + 500]
+            rows = self.db.execute(
+                f"SELECT hash FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(part))})",
+                (self.model, *part),
+            )
+            out.update(h for (h,) in rows)
         return out
 
     def put_many(self, vectors: dict[str, list[float]]) -> None:
