@@ -155,6 +155,44 @@ def test_corpus_and_evaluation_tabs(page, tmp_path, monkeypatch):
     page.screenshot(path=SHOTS / "6-evaluation.png")
 
 
+def test_corpus_tab_browses_documents_sections_and_opens_an_id(page, assistant):
+    import json
+
+    r = assistant.retriever
+    source, title = next((s, t) for s, t, _ in r.documents() if s.startswith("references/"))
+    passages = r.document(source)
+    sections = list(dict.fromkeys(p.section or "(top)" for p in passages))
+    assert len(sections) >= 2
+    page.get_by_role("tab", name="Corpus").click()
+    page.locator("#corpus-view .src").first.wait_for(timeout=10_000)
+
+    def view_has(pid: str) -> None:
+        page.wait_for_function(f"document.querySelector('#corpus-view').innerText.includes({json.dumps(pid)})",
+                               timeout=10_000)
+
+    page.locator("#corpus-doc input").click()
+    page.get_by_role("option", name=title, exact=True).click()
+    first = [p for p in passages if (p.section or "(top)") == sections[0]]
+    view_has(first[0].id)  # the document's first section
+    assert page.locator("#corpus-view .src").count() == len(first)
+    page.locator("#corpus-section input").click()
+    page.get_by_role("option", name=sections[1], exact=True).click()
+    second = [p for p in passages if (p.section or "(top)") == sections[1]]
+    view_has(second[0].id)
+    assert first[0].id not in page.inner_text("#corpus-view")
+    assert page.locator("#corpus-view .src").count() == len(second)
+    # Open by id: a survey passage, from another document than the one shown.
+    target = assistant.retrieve("induction heads", top_k=1)[0]
+    page.fill("#corpus-id textarea", target.id)
+    page.press("#corpus-id textarea", "Enter")
+    view_has(target.id)
+    assert page.locator("#corpus-view .src").count() == 1
+    page.fill("#corpus-id textarea", "corpus/nowhere#nothing")
+    page.press("#corpus-id textarea", "Enter")
+    page.wait_for_function("document.querySelector('#corpus-view').innerText.includes('No passage with id')",
+                           timeout=10_000)
+
+
 def test_phone_width_and_dark_theme(browser, url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
     pg = context.new_page()

@@ -295,6 +295,7 @@ def open_files(settings: Settings, collection: Collection, embed: Callable[[], B
             return GenerationFiles(path, candidates)
         except Exception:  # noqa: BLE001
             build(settings, collection, embed())
+            drop_others(settings, keep=collection.name)  # earlier generations' files (open ones stay readable)
     return GenerationFiles(path, candidates)
 
 

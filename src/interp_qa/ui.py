@@ -404,10 +404,11 @@ def corpus_tab(gr: Any, retriever: Any, meta: FrontMatter, docs: list[tuple[str,
     first = docs[0][0] if docs else None
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=260):
-            doc = gr.Dropdown(doc_choices, value=first, label="Document")
+            doc = gr.Dropdown(doc_choices, value=first, label="Document", elem_id="corpus-doc")
             first_section: str | None = (sections(first) or [""])[0] or None if first else None
-            section = gr.Dropdown(sections(first) if first else [], value=first_section, label="Section")
-            pid = gr.Textbox(label="Open a passage by id", placeholder="corpus/survey#...")
+            section = gr.Dropdown(sections(first) if first else [], value=first_section, label="Section",
+                                  elem_id="corpus-section")
+            pid = gr.Textbox(label="Open a passage by id", placeholder="corpus/survey#...", elem_id="corpus-id")
             gr.Markdown("### References\n" + "\n".join(refs))
         with gr.Column(scale=2, min_width=300):
             view = gr.HTML(show(first, first_section) if first else "", elem_id="corpus-view")
