@@ -173,13 +173,15 @@ def average_card(collection: Collection, embed: BaseEmbedding, documents: list[t
     from .sections import CENTROID_SAMPLE, SectionTree, document_loader
 
     tree = SectionTree(document_loader(collection))
-    total = 0
+    total, sources = 0, []
     for source, sections in documents:
         if total >= CENTROID_SAMPLE:
             break
         if sections:
-            tree.load(source)
+            sources.append(source)
             total += sections
+    for k in range(0, len(sources), 100):  # in document order, as the tree adds them
+        tree.load(*sources[k : k + 100])
     sample = list(tree.sections)[:CENTROID_SAMPLE]
     if not sample:
         return []

@@ -113,7 +113,7 @@ class Retriever:
         """One document's passages in reading order."""
         from .sections import document_loader
 
-        return sorted(document_loader(self.collection)(source), key=lambda p: p.position)
+        return sorted(document_loader(self.collection)([source]), key=lambda p: p.position)
 
     def front_matter(self, source: str) -> Passage | None:
         """A reference file's front-matter passage (authors, year, ...), read once and kept."""
@@ -131,6 +131,7 @@ class Retriever:
     def section_similarities(self, query: str, passages: list[Passage]) -> dict:
         """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections
         that hold ``passages``, the retrieved evidence."""
+        self.tree.load(*(p.source for p in passages if p.section))  # their documents, in one read
         keys = [s.key for p in passages for s in self.tree.of(p)]
         return self.tree.similarities(self.embed, self.query_embedding(query), keys)
 

@@ -79,13 +79,14 @@ class Section:
         return n
 
 
-def document_loader(collection) -> Callable[[str], list[Passage]]:
-    """Reads one document's passages from the Chroma collection (one filtered ``get``)."""
+def document_loader(collection) -> Callable[[list[str]], list[Passage]]:
+    """Reads documents' passages from the Chroma collection, several documents in one filtered ``get``."""
 
-    def load(source: str) -> list[Passage]:
+    def load(sources: list[str]) -> list[Passage]:
         from .generation import passage_from_meta
 
-        got = collection.get(where={"source": source}, include=["documents", "metadatas"])
+        where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
+        got = collection.get(where=where, include=["documents", "metadatas"])
         return [passage_from_meta(i, t or "", m or {})
                 for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
@@ -96,32 +97,38 @@ class SectionTree:
     """The sections of the documents that questions have reached, each read from the index when first needed.
 
     Args:
-        load: a document's passages by its source (:func:`document_loader`).
+        load: documents' passages by their sources (:func:`document_loader`).
         centroid: the average section card (saved at ingest, see :func:`interp_qa.generation.average_card`).
     """
 
-    def __init__(self, load: Callable[[str], list[Passage]], centroid: list[float] | None = None) -> None:
+    def __init__(self, load: Callable[[list[str]], list[Passage]], centroid: list[float] | None = None) -> None:
         self._load = load
         self.sections: dict[tuple[str, tuple[str, ...]], Section] = {}
-        self._loaded: dict[str, None] = {}  # documents read, oldest first
+        self._loaded: dict[str, None] = {}  # documents read, least recently used first
         self._vectors: dict = {}  # section key -> its card's embedding (numpy)
         self._centroid = centroid
         self._lock = threading.RLock()
 
-    def load(self, source: str) -> None:
-        """Read ``source``'s passages and add its sections (at most ``DOCUMENT_CACHE`` documents are kept)."""
+    def load(self, *sources: str) -> None:
+        """Add the sections of ``sources`` not read yet, in one read (at most ``DOCUMENT_CACHE`` documents
+        are kept; the least recently used go first). Sections are added in the order of ``sources``."""
         with self._lock:
-            if source in self._loaded:  # least recently used last
-                self._loaded[source] = self._loaded.pop(source)
+            missing = [src for src in dict.fromkeys(sources) if src not in self._loaded]
+            for src in sources:
+                if src in self._loaded:
+                    self._loaded[src] = self._loaded.pop(src)
+            if not missing:
                 return
-            if len(self._loaded) >= DOCUMENT_CACHE:
+            while self._loaded and len(self._loaded) + len(missing) > DOCUMENT_CACHE:
                 old = next(iter(self._loaded))
                 del self._loaded[old]
                 for key in [k for k in self.sections if k[0] == old]:
                     del self.sections[key]
                     self._vectors.pop(key, None)
-            self._loaded[source] = None
-            for p in sorted(self._load(source), key=lambda p: p.position):
+            order = {src: i for i, src in enumerate(missing)}
+            for src in missing:
+                self._loaded[src] = None
+            for p in sorted(self._load(missing), key=lambda p: (order.get(p.source, 0), p.position)):
                 if not p.section:
                     continue
                 path = tuple(p.section.split(PATH_SEP))
