@@ -82,9 +82,13 @@ class OnnxEmbedding(BaseEmbedding):
         """Normalised vectors of ``texts``, as sentence-transformers computes them."""
         import numpy as np
 
-        out: list[list[float]] = []
-        for k in range(0, len(texts), self.embed_batch_size):
-            batch = self._tokenizer.encode_batch(texts[k : k + self.embed_batch_size])
+        # Like sentence-transformers: batches of similar lengths (less padding), results in the given order.
+        encoded = self._tokenizer.encode_batch(texts) if texts else []
+        order = sorted(range(len(texts)), key=lambda i: -len(encoded[i].ids))
+        out: list[list[float]] = [[] for _ in texts]
+        for k in range(0, len(order), self.embed_batch_size):
+            ids = order[k : k + self.embed_batch_size]
+            batch = self._tokenizer.encode_batch([texts[i] for i in ids])
             feed = {
                 "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
@@ -97,7 +101,8 @@ class OnnxEmbedding(BaseEmbedding):
             else:
                 vecs = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
             vecs = vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
-            out += vecs.astype(np.float32).tolist()
+            for i, v in zip(ids, vecs.astype(np.float32).tolist(), strict=True):
+                out[i] = v
         return out
 
     def _get_query_embedding(self, query: str) -> list[float]:

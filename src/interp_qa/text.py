@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable
 from typing import Literal, get_args
 
@@ -70,11 +71,43 @@ def ensure_period(text: str) -> str:
     return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
 
 
+_NLTK_LOCK = threading.Lock()
+
+
 @functools.cache
 def _lancaster_stemmer():
-    from nltk.stem import LancasterStemmer
+    """nltk's Lancaster stemmer, for words no saved table knows.
 
-    return LancasterStemmer()
+    ``import nltk`` runs nltk's package ``__init__``, which imports most of nltk (scipy and scikit-learn
+    with it: 1.4 s and 140 MB here) for a class that needs two small modules. Unless nltk is already
+    imported, the stemmer's three files (``redos.py``, ``stem/api.py``, ``stem/lancaster.py``) are
+    loaded alone, and the names they were loaded under are removed again, so a later ``import nltk``
+    is whole. tests/test_text.py checks its stems equal the package's on the corpus vocabulary.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    with _NLTK_LOCK:
+        if "nltk" in sys.modules:
+            from nltk.stem import LancasterStemmer
+
+            return LancasterStemmer()
+        spec = importlib.util.find_spec("nltk")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("nltk is not installed")
+        root = list(spec.submodule_search_locations)[0]
+        names = ["nltk", "nltk.stem", "nltk.redos", "nltk.stem.api", "nltk.stem.lancaster"]
+        for name, path in [("nltk", root), ("nltk.stem", f"{root}/stem")]:
+            package = types.ModuleType(name)
+            package.__path__ = [path]
+            sys.modules[name] = package
+        try:
+            return importlib.import_module("nltk.stem.lancaster").LancasterStemmer()
+        finally:
+            for name in names:
+                sys.modules.pop(name, None)
 
 
 # Tables of stems computed ahead (each generation saves its vocabulary's, see generation.py): importing

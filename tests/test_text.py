@@ -1,0 +1,25 @@
+"""Shared text helpers: the Lancaster stemmer loaded without nltk's package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CODE = """
+import sys
+from interp_qa.settings import DEFAULT_CORPUS
+from interp_qa.text import _lancaster_stemmer, tokens
+words = sorted({w for f in DEFAULT_CORPUS.rglob('*.md') for w in tokens(f.read_text()) if w.isalpha()})
+mine = [_lancaster_stemmer().stem(w) for w in words]
+loaded = 'nltk' in sys.modules or 'scipy' in sys.modules
+from nltk.stem import LancasterStemmer  # the package, whole, after ours
+theirs = [LancasterStemmer().stem(w) for w in words]
+print(len(words), loaded, sum(a != b for a, b in zip(mine, theirs)))
+"""
+
+
+def test_the_lancaster_stemmer_gives_nltk_s_stems_without_importing_nltk_s_package():
+    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    words, loaded, differ = out.stdout.split()
+    assert int(words) > 1000 and loaded == "False" and differ == "0"
