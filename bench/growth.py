@@ -336,7 +336,7 @@ def main() -> int:
             if args.random_vectors:
                 t0 = time.perf_counter()
                 seeded = seed_random_vectors(work / "corpus", work / "embeddings.sqlite3")
-                vectors = f"random beyond {n - seeded:,}" if seeded else "model"
+                vectors = f"random ({seeded:,}; the survey's by the model)" if seeded else "model"
                 print(f"{size}x: {seeded} random vectors in {time.perf_counter() - t0:.1f} s", file=sys.stderr,
                       flush=True)
             for mode in args.modes:
