@@ -92,9 +92,10 @@ def build_corpus(target_passages: int, out: Path) -> int:
     extra = out / "extra"
     extra.mkdir()
     k = 0
+    documents = list(docstring_documents(module_sources()))  # parsed once, used again by each variant
     for variant in range(1000):
         tag = f" (variant {variant})" if variant else ""
-        for module, source, sections in docstring_documents(module_sources()):
+        for module, source, sections in documents:
             if n >= target_passages:
                 return n
             k += 1
