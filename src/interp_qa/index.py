@@ -381,7 +381,7 @@ def _ingest(settings: Settings, paths: list[Path] | None, *, rebuild: bool, prog
             vectors |= {p.id: found[p.content_hash] for p in need if p.content_hash in found}
             need = [p for p in need if p.id not in vectors]
         for j in range(0, len(need), EMBED_CHUNK):
-            embed = embed or load_torch_embed_model(settings)
+            embed = embed or load_embed_model(settings)  # ONNX: 40 passages/s here against 27 with torch
             chunk = need[j : j + EMBED_CHUNK]
             embs = embed.get_text_embedding_batch([p.embed_text() for p in chunk])
             vectors |= {p.id: e for p, e in zip(chunk, embs, strict=True)}
