@@ -86,6 +86,12 @@ def passage_from_meta(pid: str, text: str, meta: dict) -> Passage:
     )
 
 
+def passages_from_get(got: Any) -> list[Passage]:
+    """The passages of a Chroma ``get(include=["documents", "metadatas"])`` answer, in its order."""
+    return [passage_from_meta(pid, text or "", meta or {})
+            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
+
 def numbered_phrases(words: Sequence[str]) -> Iterator[tuple[str, ...]]:
     """Every word followed by one to three number-like words: ("claude", "3"), ("claude", "3", "5")."""
     for i in range(len(words) - 1):

@@ -12,7 +12,7 @@ import functools
 import math
 from typing import TYPE_CHECKING, Any, Literal
 
-from .generation import passage_from_meta
+from .generation import passage_from_meta, passages_from_get
 from .index import IndexMissingError, check_collection, get_collection, load_embed_model, open_client
 from .settings import Settings
 from .types import Passage
@@ -106,8 +106,7 @@ class Retriever:
         if not ids:
             return {}
         got: Any = self.collection.get(ids=list(dict.fromkeys(ids)), include=["documents", "metadatas"])
-        return {pid: passage_from_meta(pid, text or "", meta or {})
-                for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        return {p.id: p for p in passages_from_get(got)}
 
     def document(self, source: str) -> list[Passage]:
         """One document's passages in reading order."""
@@ -120,8 +119,7 @@ class Retriever:
         if source not in self._front_matter:
             got: Any = self.collection.get(where={"$and": [{"source": source}, {"kind": "metadata"}]}, limit=1,
                                            include=["documents", "metadatas"])
-            self._front_matter[source] = (passage_from_meta(got["ids"][0], got["documents"][0] or "",
-                                                            got["metadatas"][0] or {}) if got["ids"] else None)
+            self._front_matter[source] = next(iter(passages_from_get(got)), None)
         return self._front_matter[source]
 
     def documents(self) -> list[tuple[str, str, int]]:

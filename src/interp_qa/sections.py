@@ -83,12 +83,10 @@ def document_loader(collection) -> Callable[[list[str]], list[Passage]]:
     """Reads documents' passages from the Chroma collection, several documents in one filtered ``get``."""
 
     def load(sources: list[str]) -> list[Passage]:
-        from .generation import passage_from_meta
+        from .generation import passages_from_get
 
         where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
-        got = collection.get(where=where, include=["documents", "metadatas"])
-        return [passage_from_meta(i, t or "", m or {})
-                for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+        return passages_from_get(collection.get(where=where, include=["documents", "metadatas"]))
 
     return load
 
