@@ -32,6 +32,28 @@ def test_serving_reads_no_passage_at_start(assistant, monkeypatch):
     assert r.retrieve("How many features did OpenAI extract from GPT-4?", top_k=3)
 
 
+def test_a_small_corpus_s_section_cards_are_embedded_at_ingest_not_while_a_question_waits(assistant):
+    r = Retriever(assistant.settings)
+    embedded: list[str] = []
+    real = r.embed.get_text_embedding_batch
+
+    def counted(texts, **kwargs):
+        embedded.extend(texts)
+        return real(texts, **kwargs)
+
+    object.__setattr__(r.embed, "get_text_embedding_batch", counted)
+    passages = r.retrieve("What are the key cruxes?", top_k=8)
+    sims = r.section_similarities("What are the key cruxes?", passages)
+    assert sims and embedded == []  # every card came from the generation's files
+    # Their similarities are the ones an embedding made now would give.
+    key = next(iter(sims))
+    fresh = r.tree._vectors.pop(key)
+    object.__setattr__(r.tree, "_saved_card", None)
+    again = r.section_similarities("What are the key cruxes?", passages)
+    assert embedded and abs(again[key] - sims[key]) < 1e-5
+    assert abs(float(fresh @ r.tree._vectors[key]) - 1.0) < 1e-5
+
+
 def test_missing_or_stale_files_are_built_once_with_a_log_line(settings, assistant, tmp_path, caplog):
     data = tmp_path / "copy"
     shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("generations", "ingest.lock"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 log = logging.getLogger("interp_qa")
-FORMAT = 2  # bumped when the saved files change shape; an older folder is rebuilt
+FORMAT = 3  # bumped when the saved files change shape; an older folder is rebuilt
 LOOKUP_CACHE = 65_536  # words per lookup table kept in memory after their first query
 
 
@@ -134,7 +135,7 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
             doc[2].update(PATH_SEP.join(parts[:d]) for d in range(1, len(parts) + 1))
     if not nodes:
         raise ValueError(f"{generation} holds no passages")
-    centroid = average_card(collection, embed, [(s, len(d[2])) for s, d in sorted(documents.items())])
+    centroid, cards = sample_cards(collection, embed, [(s, len(d[2])) for s, d in sorted(documents.items())])
 
     out = folder(settings, generation)
     tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
@@ -152,6 +153,7 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
         db.execute("CREATE TABLE lancaster (word TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID")
         db.execute("CREATE TABLE documents (source TEXT PRIMARY KEY, title TEXT, passages INTEGER)")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE cards (hash TEXT PRIMARY KEY, vector BLOB) WITHOUT ROWID")
         db.executemany("INSERT INTO vocab VALUES (?)", ((w,) for w in vocab))
         db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
         db.executemany("INSERT INTO numbered VALUES (?)", ((" ".join(p),) for p in numbered))
@@ -160,6 +162,7 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("format", str(FORMAT)), ("generation", generation), ("passages", str(len(nodes))),
             ("centroid", json.dumps(centroid))])
+        db.executemany("INSERT OR IGNORE INTO cards VALUES (?, ?)", cards)
     db.close()
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)  # complete, or not there at all
@@ -168,11 +171,20 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
     return out
 
 
-def average_card(collection: Collection, embed: BaseEmbedding, documents: list[tuple[str, int]]) -> list[float]:
-    """The normalised mean embedding of the first ``CENTROID_SAMPLE`` section cards in document order.
+def card_hash(card: str) -> str:
+    """The key a section card's saved embedding is found by: the card's own text, so a card that reads
+    differently (its passages changed, or the code that writes cards) is embedded afresh."""
+    return hashlib.sha1(card.encode("utf-8")).hexdigest()
 
-    Section search subtracts each card's closeness to it (see :meth:`SectionTree.similarities`);
-    it is computed here so that serving never walks every section.
+
+def sample_cards(collection: Collection, embed: BaseEmbedding,
+                 documents: list[tuple[str, int]]) -> tuple[list[float], list[tuple[str, bytes]]]:
+    """The first ``CENTROID_SAMPLE`` section cards in document order: their normalised mean embedding, and
+    each card's embedding as (card hash, float32 bytes).
+
+    Section search subtracts each card's closeness to the mean (see :meth:`SectionTree.similarities`).
+    Both are computed here so that serving never walks every section, and a small corpus's cards are
+    never embedded while a question waits.
     """
     import numpy as np
 
@@ -188,12 +200,13 @@ def average_card(collection: Collection, embed: BaseEmbedding, documents: list[t
             total += sections
     for k in range(0, len(sources), 100):  # in document order, as the tree adds them
         tree.load(*sources[k : k + 100])
-    sample = list(tree.sections)[:CENTROID_SAMPLE]
+    sample = [tree.sections[k].card() for k in list(tree.sections)[:CENTROID_SAMPLE]]
     if not sample:
-        return []
-    vecs = np.asarray(embed.get_text_embedding_batch([tree.sections[k].card() for k in sample]))
+        return [], []
+    vecs = np.asarray(embed.get_text_embedding_batch(sample), dtype=np.float32)
     mean = vecs.mean(axis=0)
-    return [float(x) for x in mean / (np.linalg.norm(mean) or 1.0)]
+    centroid = [float(x) for x in mean / (np.linalg.norm(mean) or 1.0)]
+    return centroid, [(card_hash(c), v.tobytes()) for c, v in zip(sample, vecs, strict=True)]
 
 
 def is_current(settings: Settings, generation: str) -> bool:
@@ -273,6 +286,7 @@ class GenerationFiles:
         self.doc_freq = Lookup(self.db, lock, "SELECT n FROM df WHERE stem = ?")
         self.numbered = Lookup(self.db, lock, "SELECT 1 FROM numbered WHERE phrase = ?")
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
+        self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
         self._lock = lock
         self.bm25: BM25Retriever = BM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True, show_progress=False)
         self.bm25.similarity_top_k = min(candidates, self.size)

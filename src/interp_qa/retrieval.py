@@ -99,7 +99,7 @@ class Retriever:
         """The documents' sections, read from the index a document at a time as questions reach them."""
         from .sections import SectionTree, document_loader
 
-        return SectionTree(document_loader(self.collection), self.files.centroid)
+        return SectionTree(document_loader(self.collection), self.files.centroid, self.files.card_vectors)
 
     def passages(self, ids: list[str]) -> dict[str, Passage]:
         """Stored passages by id, in one batched read (unknown ids are left out)."""

@@ -96,11 +96,14 @@ class SectionTree:
 
     Args:
         load: documents' passages by their sources (:func:`document_loader`).
-        centroid: the average section card (saved at ingest, see :func:`interp_qa.generation.average_card`).
+        centroid: the average section card (saved at ingest, see :func:`interp_qa.generation.sample_cards`).
+        saved_card: a card's embedding saved at ingest, by the card's hash (float32 bytes), or None.
     """
 
-    def __init__(self, load: Callable[[list[str]], list[Passage]], centroid: list[float] | None = None) -> None:
+    def __init__(self, load: Callable[[list[str]], list[Passage]], centroid: list[float] | None = None,
+                 saved_card: Callable[[str], bytes | None] | None = None) -> None:
         self._load = load
+        self._saved_card = saved_card
         self.sections: dict[tuple[str, tuple[str, ...]], Section] = {}
         self._loaded: dict[str, None] = {}  # documents read, least recently used first
         self._vectors: dict = {}  # section key -> its card's embedding (numpy)
@@ -163,7 +166,7 @@ class SectionTree:
         A card written in the corpus's everyday words ("interpretability", "safety") is close to
         every question; the correction keeps it from winning them all. Cards are embedded when
         first needed and kept (at most ``CARD_CACHE``); the average card, over the first
-        ``CENTROID_SAMPLE`` sections of the corpus, is computed at ingest.
+        ``CENTROID_SAMPLE`` sections of the corpus, and those cards' embeddings are computed at ingest.
         """
         import numpy as np
 
@@ -185,5 +188,15 @@ class SectionTree:
             return
         if len(self._vectors) + len(missing) > CARD_CACHE:
             self._vectors.clear()
+        if self._saved_card is not None:
+            from .generation import card_hash
+
+            for k in list(missing):
+                saved = self._saved_card(card_hash(self.sections[k].card()))
+                if saved is not None:
+                    self._vectors[k] = np.frombuffer(saved, dtype=np.float32).astype(np.float64)
+            missing = [k for k in missing if k not in self._vectors]
+            if not missing:
+                return
         embs = embed.get_text_embedding_batch([self.sections[k].card() for k in missing])
         self._vectors.update({k: np.asarray(e) for k, e in zip(missing, embs, strict=True)})
