@@ -37,6 +37,7 @@ from .weights import (
     ROW_VALUE_WEIGHT,
     SCOPE_LEXICAL,
     SCOPE_MARGIN,
+    SCOPE_MERGE_SPREAD,
     SCOPE_NEAR_BEST,
     SCOPE_SECTION_MIN,
     SCOPE_SIDE_NAMED,
@@ -147,12 +148,17 @@ class Composer:
 
     def best_section(self, q: Question, passages: list[Passage], sims: dict,
                      total: float) -> tuple[Section, float] | None:
-        """The section the question is most about: card similarity + card words + spread of the evidence."""
+        """The section the question is most about: card similarity + card words + spread of the evidence.
+
+        A section that wins while the evidence falls in only one of its children gives way to that
+        child's best-scoring sub-section, as llama-index's ``AutoMergingRetriever`` merges children into
+        their parent only when enough of them are retrieved.
+        """
         assert self.tree is not None
         top = passages[:SCOPE_TOP_PASSAGES]
         best_score = max((p.score for p in top), default=0.0) or 1.0
         candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
-        found: tuple[Section, float] | None = None
+        scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
         for key in candidates:
             sec = self.tree.sections.get(key)
             if sec is None or sec.units() < 2 or sec.bibliography:
@@ -167,10 +173,17 @@ class Composer:
             if stems is None:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
             lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
-            score = sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread
-            if found is None or score > found[1]:
-                found = (sec, score)
-        return found
+            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread, spread)
+        if not scored:
+            return None
+        sec, score, spread = max(scored.values(), key=lambda x: x[1])
+        while spread < SCOPE_MERGE_SPREAD:
+            inner = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) > len(sec.path)
+                     and k[1][: len(sec.path)] == sec.path]
+            if not inner:
+                break
+            sec, score, spread = max(inner, key=lambda x: x[1])
+        return sec, score
 
     def header_weight(self, q: Question) -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
