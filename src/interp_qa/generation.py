@@ -272,7 +272,7 @@ class GenerationFiles:
     """
 
     def __init__(self, path: Path, candidates: int) -> None:
-        from llama_index.retrievers.bm25 import BM25Retriever
+        from .bm25 import MatchingBM25Retriever
 
         self.path = path
         self.db = sqlite3.connect(f"file:{path / 'stats.sqlite3'}?mode=ro", uri=True, check_same_thread=False)
@@ -288,7 +288,8 @@ class GenerationFiles:
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
         self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
         self._lock = lock
-        self.bm25: BM25Retriever = BM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True, show_progress=False)
+        self.bm25: BM25Retriever = MatchingBM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True,
+                                                                          show_progress=False)
         self.bm25.similarity_top_k = min(candidates, self.size)
 
     def documents(self) -> list[tuple[str, str, int]]:
