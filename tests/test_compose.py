@@ -56,6 +56,16 @@ def test_a_comparison_gives_each_side(assistant):
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_a_side_named_with_a_qualifier_still_finds_its_row(assistant):
+    # "interpretability as a safety approach": the qualifier is no part of the row's name.
+    answer = assistant.ask("How does AI control differ from interpretability as a safety approach?")
+    assert answer.scope == "comparison"
+    lines = cited_lines(answer.text)
+    assert any(ln.startswith("- AI Control") for ln in lines), answer.text
+    assert any(ln.startswith(("- Interpretability", "- Mechanistic Interpretability")) for ln in lines), answer.text
+    assert untraceable(answer.text, answer.citations) == []
+
+
 def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
     # The section never says "Claude"; it says "Anthropic's May 2024 research".
     answer = assistant.ask("What safety-related concepts have been found inside Claude?")

@@ -223,7 +223,11 @@ class Composer:
                         continue
                     name = p.text.split("\n", 1)[0].split(": ", 1)[-1] if kind == "table_row" else \
                         p.section.rsplit(PATH_SEP, 1)[-1]
-                    share = sum(self.stats.idf(s) for s in own & self.scorer.stem_set(name)) / weight
+                    # The side's words the name carries, or the name's words the side carries ("interpretability
+                    # as a safety approach" names the "Interpretability" sub-section).
+                    stems = self.scorer.stem_set(name)
+                    named = sum(self.stats.idf(s) for s in own & stems)
+                    share = max(named / weight, named / (sum(self.stats.idf(s) for s in stems) or 1.0))
                     if share > best_share:
                         best, best_share = p, share
                 if best is not None and best_share >= SCOPE_SIDE_NAMED:
