@@ -82,9 +82,10 @@ class OnnxEmbedding(BaseEmbedding):
         """Normalised vectors of ``texts``, as sentence-transformers computes them."""
         import numpy as np
 
-        # Like sentence-transformers: batches of similar lengths (less padding), results in the given order.
-        encoded = self._tokenizer.encode_batch(texts) if texts else []
-        order = sorted(range(len(texts)), key=lambda i: -len(encoded[i].ids))
+        # Like sentence-transformers: batches of texts of similar lengths (less padding), longest first,
+        # results in the given order. (Tokenizing everything first to sort by tokens would tokenize twice,
+        # and with padding on, every encoding has the longest one's length.)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
         for k in range(0, len(order), self.embed_batch_size):
             ids = order[k : k + self.embed_batch_size]

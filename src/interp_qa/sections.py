@@ -188,15 +188,16 @@ class SectionTree:
             return
         if len(self._vectors) + len(missing) > CARD_CACHE:
             self._vectors.clear()
+        cards = {k: self.sections[k].card() for k in missing}
         if self._saved_card is not None:
             from .generation import card_hash
 
-            for k in list(missing):
-                saved = self._saved_card(card_hash(self.sections[k].card()))
+            for k in missing:
+                saved = self._saved_card(card_hash(cards[k]))
                 if saved is not None:
                     self._vectors[k] = np.frombuffer(saved, dtype=np.float32).astype(np.float64)
             missing = [k for k in missing if k not in self._vectors]
             if not missing:
                 return
-        embs = embed.get_text_embedding_batch([self.sections[k].card() for k in missing])
+        embs = embed.get_text_embedding_batch([cards[k] for k in missing])
         self._vectors.update({k: np.asarray(e) for k, e in zip(missing, embs, strict=True)})
