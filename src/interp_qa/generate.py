@@ -96,7 +96,11 @@ class LLMAnswerer:
                 *extractive.notes, "Retrieval found no answer, so the model was not asked."]})
             return
         t0 = time.perf_counter()
-        msgs, withheld = self.messages(question, passages)
+        # Retrieved passages go to the model best last, next to the question: Gemma 3 270M's answers stated
+        # the fact asked for in 28 of 45 factoid questions (eval/questions.jsonl: number, date, entity) so,
+        # in two runs, against 25 and 23 best first. A section's passages keep the document's order.
+        shown = passages if extractive.scope in ("section", "comparison") else passages[::-1]
+        msgs, withheld = self.messages(question, shown)
         raw = ""
         try:
             for delta in self.stream_chat(msgs):
@@ -105,7 +109,7 @@ class LLMAnswerer:
         except LLMFailure as e:
             yield self.fallback(extractive, str(e), t0)
             return
-        grounded = check_answer(raw, passages)
+        grounded = check_answer(raw, shown)
         if grounded.supported == 0:
             reason = ("the model said the passages do not answer" if ABSTAIN_RE.search(raw)
                       else "no sentence carried a citation supported by its passage")

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from .prompts import ANSWER_TEMPLATE, PASSAGE_TEMPLATE, UNSUPPORTED_TAG
-from .text import DIGITS_RE, STOPWORDS, tokens
+from .text import DIGITS_RE, NUMBER_RE, STOPWORDS, tokens
 from .types import Passage
 
 # Text written to steer a model rather than to inform a reader.
@@ -112,12 +112,37 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in DIGITS_RE.findall(text)}
 
 
+SCALES = {"K": 3, "M": 6, "B": 9, "T": 12, "million": 6, "billion": 9, "trillion": 12}
+
+
+def amounts(text: str) -> set[str]:
+    """The numbers that carry a scale or a unit, as values: "34M" and "34 million" -> "34000000",
+    "10x" -> "10x", "70%" and "70 percent" -> "70%". A bare number ("2024") is not among them."""
+    from decimal import Decimal
+
+    out = set()
+    for m in NUMBER_RE.finditer(re.sub(r"(\d)\s?percent\b", r"\1%", text)):
+        number = m.group(0).lstrip("≈~")
+        digits = DIGITS_RE.match(number)
+        if digits is None or digits.end() == len(number):
+            continue
+        value, unit = digits.group(0).replace(",", ""), number[digits.end():].strip().rstrip("+")
+        if unit in SCALES:
+            out.add(format(Decimal(value).scaleb(SCALES[unit]).normalize(), "f"))
+        elif unit in ("%", "x"):
+            out.add(format(Decimal(value).normalize(), "f") + unit)
+    return out
+
+
 def supports(sentence: str, passage_texts: list[str], min_overlap: float = 0.5) -> bool:
-    """Whether the cited passages, together, state the sentence: its numbers and most of its words."""
+    """Whether the cited passages, together, state the sentence: its numbers and most of its words.
+
+    A number with a scale or unit must be stated with the same value ("34M" is "34 million", "10M" is
+    not "10x"); a bare number only needs its digits there."""
     if not passage_texts:
         return False
     source = " ".join(passage_texts)
-    if not numbers(sentence) <= numbers(source):
+    if not numbers(sentence) <= numbers(source) or not amounts(sentence) <= amounts(source):
         return False
     words = content_words(sentence)
     if not words:
