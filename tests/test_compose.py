@@ -100,6 +100,16 @@ def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant)
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_a_question_about_one_column_of_a_table_gets_that_column_for_every_row(assistant):
+    # A table's column headers are part of what its section is about: "mature" names "Current Maturity".
+    answer = assistant.ask("How mature is each safety approach?")
+    assert answer.scope == "section"
+    lines = answer.text.split("\n")
+    assert len(lines) == 6 and all(" — Current Maturity: " in ln for ln in lines), answer.text
+    assert lines[0].startswith("- Mechanistic Interpretability — Current Maturity: Research phase [1]")
+    assert untraceable(answer.text, answer.citations) == []
+
+
 def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_them(assistant):
     """The parent's card is the closer one here, but the evidence sits in one child: that child answers.
     Spread over two children, the parent does (llama-index's AutoMergingRetriever, in the same spirit)."""

@@ -151,7 +151,7 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, 
             continue
         child = item
         if child.kind == "table_row":
-            body.append(f"- {row_line(child, wanted)} [{cite(child)}]")
+            body.append(f"- {row_line(child, wanted, limit=4)} [{cite(child)}]")
         elif child.kind == "list":
             lead, items = list_lines(child)
             n = cite(child)

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 log = logging.getLogger("interp_qa")
-FORMAT = 3  # bumped when the saved files change shape; an older folder is rebuilt
+FORMAT = 4  # bumped when the saved files change shape (4: cards carry table headers); an older folder is rebuilt
 LOOKUP_CACHE = 65_536  # words per lookup table kept in memory after their first query
 
 

@@ -51,17 +51,22 @@ class Section:
         return [p for p in self.passages if p.section == here]
 
     def card(self) -> str:
-        """What a section is about, as searched: its heading path, sub-headings, lead lines and row names."""
+        """What a section is about, as searched: its heading path, sub-headings, lead lines, and its table's
+        row names and column headers ("Deception Detection" answers "How does each approach rate on ...")."""
         parts = [PATH_SEP.join(self.path)]
         parts += [c[-1] for c in self.children]
+        headers: dict[str, None] = {}
         for p in self.direct:
             first = p.text.split("\n", 1)[0]
             if p.kind == "table_row":
+                headers.update((cell.split(": ", 1)[0], None) for cell in p.text.split("\n") if ": " in cell)
                 parts.append(first.split(": ", 1)[-1])
             elif p.kind == "list" or first.endswith(":") or len(first) < 120:
                 parts.append(first[:160])
             else:
                 parts.append(first.split(". ", 1)[0][:160])
+        if headers:
+            parts.append(", ".join(headers))
         return "\n".join(parts)
 
     @property
