@@ -7,7 +7,7 @@ import re
 import pytest
 
 from interp_qa.compose import untraceable
-from interp_qa.digest import cut, section_digest
+from interp_qa.digest import cut, document_digest, section_digest
 
 CRUXES = ["more intelligent than our own", "remain fundamentally opaque", "hide deception",
           "best use of safety research resources"]
@@ -76,10 +76,28 @@ def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
 
 @pytest.mark.parametrize("question", ["How many features did OpenAI extract from GPT-4?",
                                       "When was Towards Monosemanticity published?",
-                                      "What is AI control best for?"])
+                                      "What is AI control best for?",
+                                      "According to the survey, how many features did Anthropic extract?"])
 def test_a_factoid_stays_a_fact(assistant, question):
     answer = assistant.ask(question)
     assert answer.scope == "fact" and len(answer.citations) <= 2  # one fact (and where else it is stated)
+
+
+@pytest.mark.parametrize("question", ["Summarize the survey.", "What is this survey about?"])
+def test_a_question_about_the_survey_itself_gets_its_opening_and_its_sections(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.scope == "document" and len(answer.text) <= 1200
+    lines = answer.text.split("\n")
+    assert lines[0].startswith("Comprehensive survey of the interpretability sufficiency debate") and "[1]" in lines[0]
+    assert "- Key Cruxes [" in answer.text and "- The Sufficiency Question" in answer.text
+    assert "References" not in answer.text  # a list of works cited says nothing of what the survey argues
+    assert untraceable(answer.text, answer.citations) == []
+
+
+def test_a_document_digest_gives_what_each_section_concludes_when_it_fits(assistant):
+    text, cites = document_digest(assistant.retriever.tree, "survey.md", budget=1500)
+    assert "- The Sufficiency Question: Current Consensus: Interpretability is valuable" in text
+    assert len(text) <= 1500 and untraceable(text, cites) == []
 
 
 def test_a_list_that_answers_is_a_markdown_list(assistant):

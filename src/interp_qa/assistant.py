@@ -83,7 +83,7 @@ class Assistant:
             stats = self.retriever
             scorer = UnitScorer(stats)
             self._steps = (QuestionReader(stats, load_synonyms(self.settings.synonyms)), scorer,
-                           Composer(stats, scorer, self.settings.min_similarity, stats.tree))
+                           Composer(stats, scorer, self.settings.min_similarity, stats.tree, stats.main_document))
         return self._steps
 
     def read_question(self, question: str, history: list[str] | None = None) -> Question:
@@ -210,7 +210,7 @@ class Assistant:
 def model_context(extractive: Answer, passages: list[Passage], top_k: int) -> list[Passage]:
     """The passages a model answers from: the top ``top_k`` retrieved, or for a question a section or a
     comparison answers, that section's passages (the ones its digest cites, in document order)."""
-    if extractive.scope in ("section", "comparison") and extractive.citations:
+    if extractive.scope in ("section", "comparison", "document") and extractive.citations:
         return extractive.citations[:SECTION_CONTEXT]
     return passages[:top_k]
 

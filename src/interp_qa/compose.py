@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .digest import comparison, section_digest
+from .digest import comparison, document_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
@@ -31,6 +31,7 @@ from .text import (
 from .types import Answer, AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
+    DOCUMENT_COVER,
     JOIN_SHARE,
     MIN_COVERAGE,
     NAMING_DF_SHARE,
@@ -60,11 +61,12 @@ class Composer:
     """
 
     def __init__(self, stats: CorpusStats, scorer: UnitScorer, min_similarity: float,
-                 tree: SectionTree | None = None) -> None:
+                 tree: SectionTree | None = None, main_document: Callable[[], str | None] | None = None) -> None:
         self.stats = stats
         self.scorer = scorer
         self.min_similarity = min_similarity
         self.tree = tree
+        self.main_document = main_document
         self._card_stems: dict = {}
 
     def answer(self, question: str, passages: list[Passage], q: Question,
@@ -138,13 +140,17 @@ class Composer:
         total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         cover = sum(q.terms[s] * self.stats.idf(s) for s in units[0].covered) / total
         best = self.best_section(q, passages, section_sims, total)
-        if best is None:
-            return None
-        sec, score = best
-        if score < SCOPE_SECTION_MIN or score - cover < SCOPE_MARGIN:
-            return None
-        text, cites = section_digest(self.tree, sec, self.header_weight(q))
-        return text, cites, "section"
+        if best is not None:
+            sec, score = best
+            if score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN:
+                text, cites = section_digest(self.tree, sec, self.header_weight(q))
+                return text, cites, "section"
+        # "Summarize the survey": no section is asked about and no passage states much of the question.
+        main = self.main_document() if q.about_document and cover < DOCUMENT_COVER and self.main_document else None
+        if main:
+            text, cites = document_digest(self.tree, main)
+            return text, cites, "document"
+        return None
 
     def best_section(self, q: Question, passages: list[Passage], sims: dict,
                      total: float) -> tuple[Section, float] | None:

@@ -221,6 +221,33 @@ def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted
     return [f"- {sub.heading} [{cite(first)}]"] + [f"  - {text} [{cite(p)}]" for text, p in labels]
 
 
+def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
+    """A whole document as a cited answer: its opening paragraph (the author's own summary), then its main
+    sections in document order, each with what it concludes ("The Sufficiency Question: Current Consensus:
+    ...") or its heading alone. Conclusions are cut shorter until the answer fits ``budget``."""
+    tree.load(source)
+    tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
+            and not sec.bibliography and sec.units() >= 1 and len(sec.passages) > 1]
+    opening = [p for p in tree.document_passages(source) if not p.section and p.kind == "paragraph"][:1]
+    text, cites = "", list[Passage]()
+    # What a section closes with, when that is a labelled line ("Current Consensus: ...", "Most Likely: ...").
+    closing = {sec.key: sec.passages[-1] for sec in tops
+               if sec.passages[-1].kind == "paragraph" and LABELLED_RE.match(sec.passages[-1].text)}
+    for limit in (160, 120, 90, 0):
+        cite = Cites()
+        lines = [f"{ensure_period(cut(p.text, 600))} [{cite(p)}]" for p in opening]
+        for sec in tops:
+            said = closing.get(sec.key) if limit else None
+            if said is not None:
+                lines.append(f"- {sec.heading}: {cut(said.text, limit)} [{cite(said)}]")
+            else:
+                lines.append(f"- {sec.heading} [{cite(sec.passages[0])}]")
+        text, cites = "\n".join(lines), cite.passages
+        if len(text) <= budget:
+            break
+    return text, cites
+
+
 def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
     """One side of a comparison: its table row, or its sub-section's items, on one line."""
     if p.kind == "table_row":

@@ -99,7 +99,7 @@ class LLMAnswerer:
         # Retrieved passages go to the model best last, next to the question: Gemma 3 270M's answers stated
         # the fact asked for in 28 of 45 factoid questions (eval/questions.jsonl: number, date, entity) so,
         # in two runs, against 25 and 23 best first. A section's passages keep the document's order.
-        shown = passages if extractive.scope in ("section", "comparison") else passages[::-1]
+        shown = passages if extractive.scope in ("section", "comparison", "document") else passages[::-1]
         msgs, withheld = self.messages(question, shown)
         raw = ""
         try:

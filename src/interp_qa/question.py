@@ -57,6 +57,8 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
 # "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
 DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
                       r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
+# "What does this survey conclude?", "Summarize the survey": the corpus's main document itself is asked about.
+ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page)\b|\bsurvey'?s\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -77,6 +79,7 @@ class Question:
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
+    about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
 
     @property
     def standalone(self) -> str | None:
@@ -134,6 +137,7 @@ class QuestionReader:
         q = Question(question, terms, self.key_terms(question), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
+        q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
         q.words = {st: w for w, st in zip(words, self.stats.stem_all(words), strict=True) if st in terms}

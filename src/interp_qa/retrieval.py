@@ -65,6 +65,7 @@ class Retriever:
         self.stemmer = Stemmer.Stemmer("english")
         self._query_vectors: dict[str, list[float]] = {}
         self._front_matter: dict[str, Passage | None] = {}
+        self._main_document: str | None = None
 
     @property
     def embed(self) -> BaseEmbedding:
@@ -125,6 +126,12 @@ class Retriever:
     def documents(self) -> list[tuple[str, str, int]]:
         """(source, title, passages) of every document in the index."""
         return self.files.documents()
+
+    def main_document(self) -> str | None:
+        """The document "the survey" means: the one with the most passages (read once)."""
+        if self._main_document is None:
+            self._main_document = max(self.documents(), key=lambda d: d[2], default=("",))[0]
+        return self._main_document or None
 
     def section_similarities(self, query: str, passages: list[Passage]) -> dict:
         """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections

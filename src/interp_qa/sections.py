@@ -150,6 +150,10 @@ class SectionTree:
     def __len__(self) -> int:
         return len(self.sections)
 
+    def document_passages(self, source: str) -> list[Passage]:
+        """Every passage of a document, in document order (those under no heading too)."""
+        return sorted(self._load([source]), key=lambda p: p.position)
+
     def of(self, p: Passage) -> list[Section]:
         """The sections a passage sits in, outermost first."""
         if not p.section:

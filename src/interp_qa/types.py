@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 PassageKind = Literal["paragraph", "list", "table_row", "metadata", "code"]
 # What an answer rests on: one fact (a sentence, item or row), a section's digest, two sides side by side.
-AnswerScope = Literal["fact", "section", "comparison", "abstained"]
+AnswerScope = Literal["fact", "section", "comparison", "document", "abstained"]
 
 
 class Passage(BaseModel):
@@ -43,7 +43,8 @@ class Answer(BaseModel):
     citations: list[Passage] = Field(default_factory=list)
     abstained: bool = False
     status: Literal["answered", "partial", "abstained"] = "answered"
-    scope: AnswerScope = Field("fact", description="fact | section (a section's digest) | comparison | abstained")
+    scope: AnswerScope = Field("fact", description="fact | section (a section's digest) | comparison | document "
+                              "(the main document's opening and sections) | abstained")
     passages: list[Passage] = Field(default_factory=list, description="Everything retrieved.")
     standalone_question: str | None = Field(None, description="The question as searched (follow-ups).")
     closest_topics: list[str] = Field(default_factory=list, description="Set when abstaining.")

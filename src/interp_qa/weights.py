@@ -90,6 +90,9 @@ SCOPE_SECTION_MIN = 0.4
 SCOPE_MARGIN = 0.3
 # A comparison side is found when a row's subject or a sub-section's heading carries this share of its words.
 SCOPE_SIDE_NAMED = 0.5
+# "What does this survey argue?" is answered by the whole document's digest when no section answers and the
+# best unit covers less than this share of the question's weight.
+DOCUMENT_COVER = 0.5
 # Characters: a section digest stays under this.
 DIGEST_CHARS = 1200
 # Passages of a section (or comparison) a model is given as context; 8 fit a 4,096-token window.
