@@ -77,7 +77,10 @@ def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
 @pytest.mark.parametrize("question", ["How many features did OpenAI extract from GPT-4?",
                                       "When was Towards Monosemanticity published?",
                                       "What is AI control best for?",
-                                      "According to the survey, how many features did Anthropic extract?"])
+                                      "According to the survey, how many features did Anthropic extract?",
+                                      # each names a whole row of a table: the row answers, not the table
+                                      "Can AI control alone guarantee safety?",
+                                      "What is the neural network dark matter challenge?"])
 def test_a_factoid_stays_a_fact(assistant, question):
     answer = assistant.ask(question)
     assert answer.scope == "fact" and len(answer.citations) <= 2  # one fact (and where else it is stated)

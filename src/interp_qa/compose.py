@@ -40,6 +40,7 @@ from .weights import (
     SCOPE_MARGIN,
     SCOPE_MERGE_SPREAD,
     SCOPE_NEAR_BEST,
+    SCOPE_ROW_NAMED,
     SCOPE_SECTION_MIN,
     SCOPE_SIDE_NAMED,
     SCOPE_SPREAD,
@@ -142,7 +143,9 @@ class Composer:
         best = self.best_section(q, passages, section_sims, total)
         if best is not None:
             sec, score = best
-            if score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN:
+            # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
+            named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages}
+            if score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN and not named_row:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
@@ -190,6 +193,14 @@ class Composer:
                 break
             sec, score, spread = max(inner, key=lambda x: x[1])
         return sec, score
+
+    def names_row(self, q: Question, u: Unit) -> bool:
+        """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
+        if u.kind != "row":
+            return False
+        stems = self.scorer.stem_set(u.passage.text.split("\n", 1)[0].split(": ", 1)[-1])
+        weight = sum(self.stats.idf(s) for s in stems)
+        return weight > 0 and sum(self.stats.idf(s) for s in stems if s in q.terms) / weight >= SCOPE_ROW_NAMED
 
     def header_weight(self, q: Question) -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
