@@ -97,6 +97,15 @@ def test_a_question_about_the_survey_itself_gets_its_opening_and_its_sections(as
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_a_long_digest_keeps_both_conclusions_before_its_items_detail(assistant):
+    answer = assistant.ask("How does interpretability work together with behavioral safety methods?")
+    assert answer.scope == "section" and len(answer.text) <= 1200
+    lines = answer.text.split("\n")
+    assert lines[0].startswith("Emerging consensus: Models tuned with RLHF")
+    assert lines[1].startswith("Most Likely: A hybrid approach using interpretability as a design principle")
+    assert untraceable(answer.text, answer.citations) == []
+
+
 def test_a_document_digest_gives_what_each_section_concludes_when_it_fits(assistant):
     text, cites = document_digest(assistant.retriever.tree, "survey.md", budget=1500)
     assert "- The Sufficiency Question: Current Consensus: Interpretability is valuable" in text

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from .sections import PATH_SEP, Section, SectionTree
 from .text import LABELLED_RE, ensure_period, split_sentences
 from .types import Passage
-from .weights import DIGEST_CHARS
+from .weights import DIGEST_CHARS, DIGEST_LEVELS
 
 # An item's label: "Sycophancy features: Patterns that ...", "No - fundamentally limited ... . Like a dog".
 ITEM_LABEL_RE = re.compile(r"^(?P<label>[^:]{1,70}?)(?::\s|\.\s|\s→\s)")
@@ -108,8 +108,8 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
         sec = tree.sections[(sec.source, sec.children[0])]
     text, cites = "", list[Passage]()
-    for detail in (0, 1, 2, 3):
-        text, cites = _render(tree, sec, wanted, detail)
+    for detail, conclusions in DIGEST_LEVELS:
+        text, cites = _render(tree, sec, wanted, detail, conclusions)
         if len(text) <= budget:
             return text, cites
     kept: list[str] = []
@@ -128,14 +128,15 @@ def _renumber(text: str, cites: list[Passage], used: set[int]) -> tuple[str, lis
     return re.sub(r"\[(\d+)\]", lambda m: f"[{new[int(m.group(1))]}]", text), [cites[n - 1] for n in order]
 
 
-def _render(tree: SectionTree, sec: Section, wanted, detail: int) -> tuple[str, list[Passage]]:
+def _render(tree: SectionTree, sec: Section, wanted, detail: int,
+            conclusions_kept: tuple[int, int]) -> tuple[str, list[Passage]]:
     cite = Cites()
     head: list[str] = []
     body: list[str] = []
     direct = sec.direct
     # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
-    conclusions = section_conclusions(tree, sec)[: (2, 2, 1, 1)[detail]]
-    limit = (400, 240, 200, 160)[detail]
+    conclusions = section_conclusions(tree, sec)[: conclusions_kept[0]]
+    limit = conclusions_kept[1]
     for c in conclusions:
         head.append(f"{ensure_period(cut(c.text, limit))} [{cite(c)}]")
     children: list[tuple[int, Passage | Section]] = [(p.position, p) for p in direct if p not in conclusions]

@@ -100,5 +100,11 @@ SCOPE_SIDE_NAMED = 0.5
 DOCUMENT_COVER = 0.5
 # Characters: a section digest stays under this.
 DIGEST_CHARS = 1200
+# Ever shorter digests, tried in turn until one fits: (items' detail: 0 whole .. 3 labels only,
+# (conclusions kept, their characters)). Both conclusions stay, shorter, before one is dropped: what a
+# section concludes says more than its items' wording. Fitted on broad (session 8: .611 -> .639, "How
+# does interpretability fit alongside behavioral safety methods?" keeps "Most Likely: A hybrid approach";
+# 160 or 200 characters give the same; factoid answers unchanged).
+DIGEST_LEVELS = ((0, (2, 400)), (1, (2, 240)), (2, (2, 200)), (2, (1, 200)), (3, (1, 160)))
 # Passages of a section (or comparison) a model is given as context; 8 fit a 4,096-token window.
 SECTION_CONTEXT = 8
