@@ -97,6 +97,13 @@ def test_a_question_about_the_survey_itself_gets_its_opening_and_its_sections(as
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_main_in_what_are_the_main_is_no_word_of_the_corpus(assistant):
+    # "What are the main ...?" frames a question; "If main risk is misuse:" is not about challenges.
+    answer = assistant.ask("What are the main challenges interpretability still faces?")
+    assert not any(c.section.startswith("Interpretability for Different Risk Models") for c in answer.citations)
+    assert "main" not in assistant.read_question("What are the main challenges?").terms
+
+
 def test_a_long_digest_keeps_both_conclusions_before_its_items_detail(assistant):
     answer = assistant.ask("How does interpretability work together with behavioral safety methods?")
     assert answer.scope == "section" and len(answer.text) <= 1200

@@ -43,7 +43,7 @@ STOPWORDS = set(
     it its they them their there here i you he she we me my your our his her than then so such some
     any all each per if else also just very more most much many few other another only own same too
     s t don tell explain describe give list name say said according does did please me us one ones
-    survey corpus text page mentioned mention
+    survey corpus text page mentioned mention main
     """.split()
 )
 
