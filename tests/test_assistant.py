@@ -19,6 +19,15 @@ def test_retrieve_returns_passages_best_first(assistant):
         assert p.id and p.title and p.source and p.text
 
 
+def test_a_reworded_question_finds_its_passage_by_similarity_as_well_as_words(assistant):
+    # No word of the question but "interpretability" is in "Current Consensus: Interpretability is valuable
+    # but probably needs to combine with other safety methods"; the re-ranker adds the passage's similarity.
+    top = assistant.retrieve("What do most researchers think about interpretability being enough on its own?")[0]
+    assert top.text.startswith("Current Consensus:"), top.text
+    answer = assistant.ask("In which month and year did Scaling Monosemanticity come out?")
+    assert answer.text.startswith("Year: 2024 (May)"), answer.text
+
+
 @pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid", "hybrid+rerank"])
 def test_every_mode_finds_the_field_size_passage(assistant, mode):
     passages = assistant.retrieve("How many full-time positions exist in mechanistic interpretability?", 5, mode)
