@@ -18,7 +18,7 @@ from .index import IndexMissingError, IngestReport, ingest
 from .question import Question, check_question
 from .settings import Settings, set_offline_switches
 from .text import MODES
-from .types import Answer, Passage
+from .types import DIGEST_SCOPES, Answer, Passage
 from .weights import SCOPE_TOP_PASSAGES, SECTION_CONTEXT
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ class Assistant:
 def model_context(extractive: Answer, passages: list[Passage], top_k: int) -> list[Passage]:
     """The passages a model answers from: the top ``top_k`` retrieved, or for a question a section or a
     comparison answers, that section's passages (the ones its digest cites, in document order)."""
-    if extractive.scope in ("section", "comparison", "document") and extractive.citations:
+    if extractive.scope in DIGEST_SCOPES and extractive.citations:
         return extractive.citations[:SECTION_CONTEXT]
     return passages[:top_k]
 

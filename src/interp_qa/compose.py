@@ -26,6 +26,8 @@ from .text import (
     lancaster,
     lancaster_set,
     phrase_words,
+    row_cells,
+    row_subject,
     tokens,
 )
 from .types import Answer, AnswerScope, Passage
@@ -198,7 +200,7 @@ class Composer:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
         if u.kind != "row":
             return False
-        stems = self.scorer.stem_set(u.passage.text.split("\n", 1)[0].split(": ", 1)[-1])
+        stems = self.scorer.stem_set(row_subject(u.passage.text))
         weight = sum(self.stats.idf(s) for s in stems)
         return weight > 0 and sum(self.stats.idf(s) for s in stems if s in q.terms) / weight >= SCOPE_ROW_NAMED
 
@@ -238,8 +240,7 @@ class Composer:
                 for p in pool.values():
                     if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
                         continue
-                    name = p.text.split("\n", 1)[0].split(": ", 1)[-1] if kind == "table_row" else \
-                        p.section.rsplit(PATH_SEP, 1)[-1]
+                    name = row_subject(p.text) if kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]
                     # The side's words the name carries, or the name's words the side carries ("interpretability
                     # as a safety approach" names the "Interpretability" sub-section).
                     stems = self.scorer.stem_set(name)
@@ -431,13 +432,12 @@ class Composer:
 
         'OpenAI — Features Identified: 16 million features (Scale Reached: GPT-4)'.
         """
-        cells = [c for c in u.text.split("\n") if ": " in c]
+        cells = row_cells(u.text)
         if not cells:
             return u.text
         scored, holding = [], []
         asked = self.header_weight(q)
-        for i, cell in enumerate(cells):
-            header, value = cell.split(": ", 1)
+        for i, (header, value) in enumerate(cells):
             vstems = self.scorer.stem_set(value)
             s = asked(header)
             s += sum(q.terms.get(t, 0) * self.stats.idf(t) for t in vstems) * ROW_VALUE_WEIGHT

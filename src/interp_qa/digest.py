@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from .sections import PATH_SEP, Section, SectionTree
-from .text import LABELLED_RE, ensure_period, split_sentences
+from .text import LABELLED_RE, ensure_period, row_cells, split_sentences
 from .types import Passage
 from .weights import DIGEST_CHARS, DIGEST_LEVELS
 
@@ -84,7 +84,7 @@ def list_lines(p: Passage) -> tuple[str, list[str]]:
 
 def row_line(p: Passage, wanted: Callable[[str], float] | None = None, limit: int = 3) -> str:
     """A table row as a short line: 'subject: cell — cell', the cells the question asks about first."""
-    cells = [c.split(": ", 1) for c in p.text.split("\n") if ": " in c]
+    cells = row_cells(p.text)
     if not cells:
         return p.text
     subject, rest = cells[0][1], cells[1:]
@@ -226,10 +226,10 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
     """A whole document as a cited answer: its opening paragraph (the author's own summary), then its main
     sections in document order, each with what it concludes ("The Sufficiency Question: Current Consensus:
     ...") or its heading alone. Conclusions are cut shorter until the answer fits ``budget``."""
-    tree.load(source)
+    opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
+    # Its top-level sections, but for a list of works cited and a lone link table ("Key Links").
     tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
-            and not sec.bibliography and sec.units() >= 1 and len(sec.passages) > 1]
-    opening = [p for p in tree.document_passages(source) if not p.section and p.kind == "paragraph"][:1]
+            and not sec.bibliography and len(sec.passages) > 1]
     text, cites = "", list[Passage]()
     # What a section closes with, when that is a labelled line ("Current Consensus: ...", "Most Likely: ...").
     closing = {sec.key: sec.passages[-1] for sec in tops
@@ -252,7 +252,7 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
 def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
     """One side of a comparison: its table row, or its sub-section's items, on one line."""
     if p.kind == "table_row":
-        cells = [c.split(": ", 1) for c in p.text.split("\n") if ": " in c]
+        cells = row_cells(p.text)
         subject = cells[0][1]
         return f"- {subject} — " + "; ".join(f"{h}: {v}" for h, v in cells[1:]) + f" [{cite(p)}]"
     sec = tree.of(p)[-1] if tree.of(p) else None

@@ -16,7 +16,7 @@ from .grounding import build_user_message, check_answer, clean_generation, conte
 from .models import describe, explain_failure, load_llm
 from .prompts import CONDENSE_TEMPLATE, FALLBACK_NOTE, SYSTEM_PROMPT
 from .settings import Settings
-from .types import Answer
+from .types import DIGEST_SCOPES, Answer
 
 ABSTAIN_RE = re.compile(r"\b(corpus|passages?)\s+(does|do)\s+not\s+(say|answer|mention)", re.I)
 
@@ -99,7 +99,7 @@ class LLMAnswerer:
         # Retrieved passages go to the model best last, next to the question: Gemma 3 270M's answers stated
         # the fact asked for in 28 of 45 factoid questions (eval/questions.jsonl: number, date, entity) so,
         # in two runs, against 25 and 23 best first. A section's passages keep the document's order.
-        shown = passages if extractive.scope in ("section", "comparison", "document") else passages[::-1]
+        shown = passages if extractive.scope in DIGEST_SCOPES else passages[::-1]
         msgs, withheld = self.messages(question, shown)
         raw = ""
         try:

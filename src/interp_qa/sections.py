@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .text import row_cells, row_subject
 from .types import Passage
 from .weights import SCOPE_CARD_HUB
 
@@ -59,8 +60,8 @@ class Section:
         for p in self.direct:
             first = p.text.split("\n", 1)[0]
             if p.kind == "table_row":
-                headers.update((cell.split(": ", 1)[0], None) for cell in p.text.split("\n") if ": " in cell)
-                parts.append(first.split(": ", 1)[-1])
+                headers.update((header, None) for header, _ in row_cells(p.text))
+                parts.append(row_subject(p.text))
             elif p.kind == "list" or first.endswith(":") or len(first) < 120:
                 parts.append(first[:160])
             else:
@@ -110,7 +111,8 @@ class SectionTree:
         self._load = load
         self._saved_card = saved_card
         self.sections: dict[tuple[str, tuple[str, ...]], Section] = {}
-        self._loaded: dict[str, None] = {}  # documents read, least recently used first
+        # documents read, least recently used first -> their passages under no heading (an opening paragraph)
+        self._loaded: dict[str, list[Passage]] = {}
         self._vectors: dict = {}  # section key -> its card's embedding (numpy)
         self._centroid = centroid
         self._lock = threading.RLock()
@@ -133,9 +135,10 @@ class SectionTree:
                     self._vectors.pop(key, None)
             order = {src: i for i, src in enumerate(missing)}
             for src in missing:
-                self._loaded[src] = None
+                self._loaded[src] = []
             for p in sorted(self._load(missing), key=lambda p: (order.get(p.source, 0), p.position)):
                 if not p.section:
+                    self._loaded[p.source].append(p)
                     continue
                 path = tuple(p.section.split(PATH_SEP))
                 for depth in range(1, len(path) + 1):
@@ -150,9 +153,11 @@ class SectionTree:
     def __len__(self) -> int:
         return len(self.sections)
 
-    def document_passages(self, source: str) -> list[Passage]:
-        """Every passage of a document, in document order (those under no heading too)."""
-        return sorted(self._load([source]), key=lambda p: p.position)
+    def unsectioned(self, source: str) -> list[Passage]:
+        """A document's passages under no heading (its opening paragraph), in document order."""
+        with self._lock:
+            self.load(source)
+            return self._loaded[source]
 
     def of(self, p: Passage) -> list[Section]:
         """The sections a passage sits in, outermost first."""

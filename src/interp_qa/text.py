@@ -66,6 +66,17 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def row_cells(text: str) -> list[tuple[str, str]]:
+    """A table row passage's cells as (header, value), in column order: "Approach: AI Control" is the first."""
+    return [(h, v) for h, _, v in (line.partition(": ") for line in text.split("\n") if ": " in line)]
+
+
+def row_subject(text: str) -> str:
+    """What a table row is about: its first cell's value ("AI Control"), or its first line."""
+    cells = row_cells(text.split("\n", 1)[0])
+    return cells[0][1] if cells else text.split("\n", 1)[0]
+
+
 def ensure_period(text: str) -> str:
     text = text.rstrip().removesuffix(":")  # "... for AI safety:" said alone ends with a period
     return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 PassageKind = Literal["paragraph", "list", "table_row", "metadata", "code"]
 # What an answer rests on: one fact (a sentence, item or row), a section's digest, two sides side by side.
 AnswerScope = Literal["fact", "section", "comparison", "document", "abstained"]
+# Scopes whose answer is a digest of several passages in document order (a model is given those passages).
+DIGEST_SCOPES: tuple[AnswerScope, ...] = ("section", "comparison", "document")
 
 
 class Passage(BaseModel):
