@@ -98,6 +98,16 @@ def test_broad_metrics_on_hand_computed_cases():
     assert base["citation_support"] == 0.0 and base["mean_answer_chars"] == len("opaque and smarter")
 
 
+def test_a_share_written_to_two_decimals_means_what_it_says():
+    from interp_qa.evaluation import holds_enough
+
+    assert holds_enough(2 / 3, 0.67)  # "0.67" is two of three points
+    assert holds_enough(4 / 6, 0.67)
+    assert not holds_enough(1 / 2, 0.67)
+    assert not holds_enough(2 / 3, 0.75)
+    assert holds_enough(3 / 4, 0.75)
+
+
 def test_the_broad_sets_load_and_hold_their_points():
     from interp_qa.settings import PROJECT_ROOT
 
