@@ -74,6 +74,16 @@ def test_a_section_answer_is_not_refused_for_words_it_does_not_use(assistant):
         assert point in answer.text
 
 
+def test_a_list_without_a_lead_line_counts_every_item(assistant):
+    # "Can we interpret cognition more intelligent than our own?" lists two answers, "No - ..." and "Yes - ...",
+    # with no "...:" line before them: two things, so the sub-section can answer a question itself.
+    answer = assistant.ask("Can a deceptive model conceal its intentions from interpretability tools?")
+    tree = assistant.retriever.tree
+    sec = next(s for s in tree.sections.values() if s.heading.startswith("Can we interpret cognition"))
+    assert sec.units() == 2
+    assert "steganography" in answer.text and "deception leaves traces" in answer.text
+
+
 @pytest.mark.parametrize("question", ["How many features did OpenAI extract from GPT-4?",
                                       "When was Towards Monosemanticity published?",
                                       "What is AI control best for?",
@@ -121,7 +131,8 @@ def test_a_document_digest_gives_what_each_section_concludes_when_it_fits(assist
 
 def test_a_list_that_answers_is_a_markdown_list(assistant):
     crux = assistant.ask("Can humans understand the cognition of a superintelligent AI?")
-    assert crux.scope == "fact" and [ln[:41] for ln in crux.text.splitlines()] == [
+    # (A crux's sub-section holds just this list: as a fact or as its section, it reads the same.)
+    assert crux.scope in ("fact", "section") and [ln[:41] for ln in crux.text.splitlines()] == [
         "- No - fundamentally limited by our intel", "- Yes - with tools and AI assistance. Hum"]
     # (The red-teaming sub-section is the whole answer: as a fact or as its section, it reads the same.)
     answer = assistant.ask("What are the drawbacks of red-teaming?")

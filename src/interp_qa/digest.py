@@ -53,10 +53,10 @@ def cut(text: str, limit: int) -> str:
 
 
 def short_item(item: str, detail: int) -> str:
-    """A list item at a level of detail: 0 whole (to 200 characters), 1 a clause, 2 its label."""
+    """A list item at a level of detail: 0 whole (to 300 characters), 1 a clause, 2 its label."""
     item = item.lstrip("- ").strip()
-    if detail == 0:
-        return cut(item, 200)
+    if detail == 0:  # whole, verdict included: "No - ... → Interpretability insufficient ... (Confidence: medium)"
+        return cut(item, 300)
     if re.match(r"\d+[.)]\s", item):  # "1. Understand all safety-relevant features": the line is its label
         return cut(item.split("\n", 1)[0], 110 if detail == 1 else 70)
     m = ITEM_LABEL_RE.match(item)

@@ -81,7 +81,11 @@ class Section:
         """How many things the section lists: sub-sections, list items, rows, paragraphs."""
         n = len(self.children)
         for p in self.direct:
-            n += max(1, len([ln for ln in p.text.split("\n")[1:] if ln.strip()])) if p.kind == "list" else 1
+            if p.kind == "list":  # its items: every line but a lead line ending in ":"
+                lines = [ln for ln in p.text.split("\n") if ln.strip()]
+                n += max(1, len(lines) - (1 if lines and lines[0].endswith(":") else 0))
+            else:
+                n += 1
         return n
 
 
