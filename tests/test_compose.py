@@ -107,6 +107,14 @@ def test_a_question_about_the_survey_itself_gets_its_opening_and_its_sections(as
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_this_debate_is_the_survey_not_a_word_to_search_for(assistant):
+    # The survey calls itself a survey "of the interpretability sufficiency debate"; "this debate" points at it.
+    # Searched for, "debate" finds The Meta Question's "philosophical debate" instead of the cruxes.
+    answer = assistant.ask("What do researchers disagree about in this debate?")
+    assert answer.scope == "section" and all(c in answer.text for c in CRUXES)
+    assert assistant.ask("Summarize this debate.").scope == "document"
+
+
 def test_main_in_what_are_the_main_is_no_word_of_the_corpus(assistant):
     # "What are the main ...?" frames a question; "If main risk is misuse:" is not about challenges.
     answer = assistant.ask("What are the main challenges interpretability still faces?")

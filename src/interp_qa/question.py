@@ -57,8 +57,10 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
 # "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
 DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
                       r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
-# "What does this survey conclude?", "Summarize the survey": the corpus's main document itself is asked about.
-ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page)\b|\bsurvey'?s\b", re.I)
+# "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate": the corpus's main
+# document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
+# a phrase says where to look, not what about: its words are not searched for.
+ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -124,7 +126,7 @@ class QuestionReader:
         if follow:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
-        for s in self.content_stems(question):
+        for s in self.content_stems(ABOUT_DOCUMENT_Q.sub(" ", question)):
             terms[s] = 1.0
         expansion = self.expand(question)
         for s in self.content_stems(" ".join(expansion)):
