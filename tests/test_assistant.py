@@ -28,6 +28,21 @@ def test_a_reworded_question_finds_its_passage_by_similarity_as_well_as_words(as
     assert answer.text.startswith("Year: 2024 (May)"), answer.text
 
 
+def test_a_passage_close_to_every_question_gains_less_from_its_similarity(assistant):
+    # "For interpretability to be sufficient for safety, we'd need to ..." is cosine .70 to any question that
+    # says "interpretability"; the re-ranker counts a passage's similarity less its closeness to the average card.
+    passages = assistant.retrieve("What are the main obstacles for interpretability?", top_k=10)
+    assert all(p.generic is not None and -1 <= p.generic <= 1 for p in passages)
+    assert "generic" not in passages[0].model_dump()  # internal to re-ranking, not part of the API's passage
+    q = assistant.read_question("What are the main obstacles for interpretability?")
+    text = "Challenge: Automation Current Status: Circuit discovery highly labor-intensive"
+    same = dict(text=text, title="S", section="Remaining Challenges", source="s.md", kind="table_row",
+                similarity=0.5)
+    everyday = assistant.steps[1].rerank(q, [Passage(id="s#1", generic=0.9, **same)])[0]
+    specific = assistant.steps[1].rerank(q, [Passage(id="s#1", generic=0.2, **same)])[0]
+    assert specific.score > everyday.score
+
+
 @pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid", "hybrid+rerank"])
 def test_every_mode_finds_the_field_size_passage(assistant, mode):
     passages = assistant.retrieve("How many full-time positions exist in mechanistic interpretability?", 5, mode)

@@ -29,6 +29,7 @@ from .weights import (
     NAMES_DOCUMENT_MIN_IDF,
     RANK_PRIOR_ANSWER,
     RANK_PRIOR_RERANK,
+    SIMILARITY_HUB,
     SIMILARITY_RERANK,
     VERSION_MISMATCH,
     WHO_BONUS,
@@ -70,10 +71,11 @@ class UnitScorer:
         for u in self.score_units(q, passages, rank_weight=RANK_PRIOR_RERANK):
             best[u.passage.id] = max(best.get(u.passage.id, -1e9), u.score)
         # Word cover finds the passage that names what a question names; the embedding's similarity
-        # also counts, for a question that says it in other words.
+        # also counts, for a question that says it in other words. A passage in the corpus's everyday
+        # words ("interpretability", "safety") is close to every question: that part of it does not count.
         for p in passages:
             if p.id in best:
-                best[p.id] += SIMILARITY_RERANK * (p.similarity or 0.0)
+                best[p.id] += SIMILARITY_RERANK * ((p.similarity or 0.0) - SIMILARITY_HUB * (p.generic or 0.0))
         out = sorted(passages, key=lambda p: -best.get(p.id, -1e9))
         for p in out:
             p.score = round(best.get(p.id, 0.0), 6)

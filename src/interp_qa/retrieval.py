@@ -185,14 +185,14 @@ class Retriever:
                 [self.settings.dense_weight, 1.0],
             )
         top = ranked[:top_k]
-        # One read for the candidates: their text and metadata, and the vectors of BM25-only hits.
+        # One read for the candidates: their text, metadata and vectors (the similarity of BM25-only hits, and
+        # how generic each candidate is: its similarity to the average section card).
         import numpy as np
 
-        need_vectors = any(pid not in similarity for pid, _ in top)
-        include: Any = ["documents", "metadatas", *(["embeddings"] if need_vectors else [])]
-        got: Any = self.collection.get(ids=[pid for pid, _ in top], include=include)
+        got: Any = self.collection.get(ids=[pid for pid, _ in top], include=["documents", "metadatas", "embeddings"])
         stored = {pid: i for i, pid in enumerate(got["ids"])}
         q = np.asarray(query_vector)
+        centroid = np.asarray(self.files.centroid) if self.files.centroid else None
         out = []
         for pid, score in top:
             i = stored.get(pid)
@@ -201,6 +201,8 @@ class Retriever:
             p = passage_from_meta(pid, got["documents"][i] or "", got["metadatas"][i] or {})
             p.score = round(float(score), 6)
             p.similarity = similarity[pid] if pid in similarity else round(float(np.dot(q, got["embeddings"][i])), 6)
+            if centroid is not None:
+                p.generic = round(float(np.dot(centroid, got["embeddings"][i])), 6)
             out.append(p)
         return out
 

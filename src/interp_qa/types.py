@@ -25,6 +25,8 @@ class Passage(BaseModel):
     kind: PassageKind = Field("paragraph", description="paragraph | list | table_row | metadata (a reference's "
                               "front matter: authors, year, ...) | code")
     similarity: float | None = Field(None, description="Cosine similarity to the question (dense).")
+    generic: float | None = Field(None, exclude=True, description="Cosine similarity to the corpus's average "
+                                  "section card: how much the passage reads like every other (re-ranking).")
     refs: list[str] = Field(default_factory=list, description="Reference files the passage links to.")
     url: str | None = None
     position: int = Field(0, description="Order of the passage in its document.")
