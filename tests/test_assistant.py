@@ -125,6 +125,16 @@ def test_abstains_when_the_corpus_does_not_say(assistant, question):
     assert answer.closest_topics  # says what the corpus does cover
 
 
+@pytest.mark.parametrize("question", ["Why is RLHF insufficient?", "Why might RLHF not be enough?"])
+def test_a_question_is_answered_from_passages_that_name_what_it_asks_about(assistant, question):
+    # "insufficient" / "enough" find the survey's "Interpretability is likely insufficient if:" list, which
+    # says nothing of RLHF; the RLHF passages answer, and the assistant must not say none does.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "RLHF" in answer.text and all("RLHF" in f"{c.section} {c.text}" for c in answer.citations[:1])
+    assert untraceable(answer.text, answer.citations) == []
+
+
 def test_follow_up_carries_the_previous_subject(assistant):
     # "Which lab built it?" says nothing on its own; after a question about MAIA it asks who built MAIA.
     alone = assistant.ask("Which lab built it?")

@@ -36,7 +36,6 @@ from .weights import (
     DOCUMENT_COVER,
     JOIN_SHARE,
     MIN_COVERAGE,
-    NAMING_DF_SHARE,
     ROW_VALUE_WEIGHT,
     SCOPE_LEXICAL,
     SCOPE_MARGIN,
@@ -100,13 +99,20 @@ class Composer:
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
+        if q.naming and self.absent_key_terms(q, chosen) and not self._names_any(q, units[0]):
+            # "Why is RLHF insufficient?": the best unit is the survey's "Interpretability is likely insufficient
+            # if:", which says nothing of RLHF. Before saying no passage answers, answer from the units that
+            # mention what the question names.
+            named = [u for u in units if self._names_any(q, u)]
+            if named:
+                chosen = self.choose(q, named + [u for u in units if u not in named])
         if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
                                              and self._counts_asked(q, u) for u in chosen):
             # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
             # head count; no passage gives a number about what was asked.
-            names = self.naming_terms(q)
+            names = list(q.naming)
             why = "No passage gives the number" + (f" of {q.counted}" if q.counted else "") + (
                 " for " + " ".join(names) if names else "") + "."
             return self.abstain(question, passages, why, q)
@@ -273,8 +279,7 @@ class Composer:
 
     def _names_any(self, q: Question, u: Unit) -> bool:
         """Does the unit's passage mention a name the question asks about (any side of a comparison)?"""
-        naming = self.naming_terms(q)
-        return not naming or len(self.absent_key_terms(q, [u])) < len(naming)
+        return not q.naming or len(self.absent_key_terms(q, [u])) < len(q.naming)
 
     def _counts_asked(self, q: Question, u: Unit) -> bool:
         """Does the unit count what the question counts ("how many people": "17 people")?"""
@@ -314,27 +319,8 @@ class Composer:
     def absent_key_terms(self, q: Question, chosen: list[Unit]) -> list[str]:
         """Key terms of the question that none of the chosen units' passages mention."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
-        have = set(tokens(context)) | set(self.stats.stem_all(tokens(context)))
-        return [t for t in self.naming_terms(q) if not self._mentions(t, have)]
-
-    def naming_terms(self, q: Question) -> list[str]:
-        """Key terms rare enough to say what a question is about ("AI", in most passages, is not)."""
-        n = self.stats.size or 1
-        out = []
-        for term in q.key_terms:
-            stems = self.stats.stem_all(self._key_words(term))
-            if stems and any(self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n for s in stems):
-                out.append(term)
-        return out
-
-    @staticmethod
-    def _key_words(term: str) -> list[str]:
-        words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
-        return [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
-
-    def _mentions(self, term: str, have: set[str]) -> bool:
-        words = self._key_words(term)
-        return not words or any(w in have or self.stats.stem_all([w])[0] in have for w in words)
+        mentioned = q.names_in(self.scorer.words_and_stems(context))
+        return [t for t in q.naming if t not in mentioned]
 
     def _known_variant(self, word: str) -> bool:
         """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem)."""

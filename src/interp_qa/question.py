@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .text import MONTHS, STOPWORDS, lancaster, tokens
-from .weights import FOLLOW_UP_CARRIED, SYNONYM_WEIGHT
+from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
 
 class CorpusStats(Protocol):
@@ -82,6 +82,13 @@ class Question:
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
+    # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
+    # not) -> the words and stems a passage holds when it mentions the term.
+    naming: dict[str, set[str]] = field(default_factory=dict)
+
+    def names_in(self, have: set[str]) -> list[str]:
+        """The naming terms that ``have`` (a text's words and stems) mentions."""
+        return [t for t, forms in self.naming.items() if forms & have]
 
     @property
     def standalone(self) -> str | None:
@@ -140,6 +147,7 @@ class QuestionReader:
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
+        q.naming = self.naming(q.key_terms)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
         q.words = {st: w for w, st in zip(words, self.stats.stem_all(words), strict=True) if st in terms}
@@ -153,6 +161,17 @@ class QuestionReader:
             noun = (m.group(1) or m.group(2)).lower()
             q.counted = "" if noun in MEASURE_WORDS else noun
         return q
+
+    def naming(self, key_terms: list[str]) -> dict[str, set[str]]:
+        """Key terms that name what a question is about, each with the words and stems that mention it."""
+        n = self.stats.size or 1
+        out = {}
+        for term in key_terms:
+            words = key_words(term)
+            stems = self.stats.stem_all(words)
+            if stems and any(self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n for s in stems):
+                out[term] = set(words) | set(stems)
+        return out
 
     def content_stems(self, text: str) -> list[str]:
         words = [w for w in tokens(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
@@ -186,6 +205,12 @@ class QuestionReader:
             if has_digit or is_cap or is_acronym:
                 out.append(word)
         return out
+
+
+def key_words(term: str) -> list[str]:
+    """The words of a key term that name something ("RLHF-tuned" -> "rlhf"; not "2024" or "the")."""
+    words = [w.split("-")[0] if "-" in w and not w.split("-")[-1].isdigit() else w for w in tokens(term)]
+    return [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
 
 
 def question_type(q: str) -> str:
