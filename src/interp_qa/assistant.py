@@ -129,7 +129,10 @@ class Assistant:
         sims = [p.similarity for p in candidates if p.similarity is not None]
         if sims:  # the abstention check looks at every candidate, not only the re-ranked top
             q.best_similarity = max(q.best_similarity or -1.0, *sims)
-        return self.steps[1].rerank(q, candidates)[:top_k]
+        ranked = self.steps[1].rerank(q, candidates)
+        if analysis is not None and not analysis.reserve:
+            analysis.reserve = ranked[top_k:]
+        return ranked[:top_k]
 
     @property
     def generator(self):

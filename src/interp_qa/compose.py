@@ -100,12 +100,16 @@ class Composer:
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
         if q.naming and self.absent_key_terms(q, chosen) and not self._names_any(q, units[0]):
-            # "Why is RLHF insufficient?": the best unit is the survey's "Interpretability is likely insufficient
-            # if:", which says nothing of RLHF. Before saying no passage answers, answer from the units that
-            # mention what the question names.
+            # "Why is RLHF insufficient?": the best units are the survey's "Interpretability is likely insufficient
+            # if:" list, which says nothing of RLHF. Before saying no passage answers, answer from the units that
+            # mention what the question names: in the top passages, else in the other candidates.
             named = [u for u in units if self._names_any(q, u)]
+            if not named:
+                more = [p for p in q.reserve if p.id not in {x.id for x in passages}]
+                named = [u for u in self.scorer.score_units(q, more) if u.score > 0 and self._names_any(q, u)]
             if named:
                 chosen = self.choose(q, named + [u for u in units if u not in named])
+                passages = passages + [u.passage for u in chosen if u.passage not in passages]
         if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
@@ -356,9 +360,13 @@ class Composer:
                 if extra and extra not in chosen and len(chosen) < 3:
                     chosen.append(extra)
                     covered |= extra.covered
+        asked = set(NUMBER_RE.findall(q.text))
+        given = {n for c in chosen for n in fact_numbers(c.text, asked)} if q.qtype == "count" else set()
         for u in units[1:4]:
             if len(chosen) >= 2:
                 break
+            if given & set(fact_numbers(u.text, asked)):
+                continue  # "How many ...?" is answered once: a unit repeating the answer's number says it again
             new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
             if u.score >= JOIN_SHARE * best.score and new and u.text not in {c.text for c in chosen}:
                 chosen.append(u)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .text import MONTHS, STOPWORDS, lancaster, tokens
+from .types import Passage
 from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
 
@@ -85,6 +86,9 @@ class Question:
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
     naming: dict[str, set[str]] = field(default_factory=dict)
+    # Re-ranked candidates past the top_k of the first search: where composition looks for a passage mentioning
+    # what the question names when none of the top passages does.
+    reserve: list[Passage] = field(default_factory=list)
 
     def names_in(self, have: set[str]) -> list[str]:
         """The naming terms that ``have`` (a text's words and stems) mentions."""

@@ -29,7 +29,6 @@ from .weights import (
     NAMES_DOCUMENT_MIN_IDF,
     RANK_PRIOR_ANSWER,
     RANK_PRIOR_RERANK,
-    RERANK_NAMED_TOP,
     SIMILARITY_HUB,
     SIMILARITY_RERANK,
     VERSION_MISMATCH,
@@ -78,12 +77,6 @@ class UnitScorer:
             if p.id in best:
                 best[p.id] += SIMILARITY_RERANK * ((p.similarity or 0.0) - SIMILARITY_HUB * (p.generic or 0.0))
         out = sorted(passages, key=lambda p: -best.get(p.id, -1e9))
-        if q.naming:
-            # A question is about what it names: when none of the first few passages mentions "RLHF" but a later
-            # candidate does, the passages that mention it go first (each group keeps its order).
-            naming = [p for p in out if q.names_in(self.words_and_stems(f"{p.title} {p.section} {p.text}"))]
-            if naming and not set(map(id, naming)) & set(map(id, out[:RERANK_NAMED_TOP])):
-                out = naming + [p for p in out if p not in naming]
         for p in out:
             p.score = round(best.get(p.id, 0.0), 6)
         return out

@@ -29,11 +29,6 @@ SIMILARITY_RERANK = 0.2
 # same answers more (questions facts .952 -> .961, cite .971 -> .981; broad .639 -> .667) and lose none; 0.5
 # also passes one paraphrase but costs questions hit@1 .883 -> .874; from 0.7, two paraphrases fail.
 SIMILARITY_HUB = 0.4
-# A question naming something rare ("RLHF") whose first this-many re-ranked passages do not mention it has the
-# passages that do put first: "Why is RLHF insufficient?" found the survey's "likely insufficient if:" list, and
-# then said no passage about RLHF answers. Session 9: no eval answer changes at 3 or 5 (what it fixes is not in
-# the sets: "Why is RLHF insufficient?", "Why might RLHF not be enough?").
-RERANK_NAMED_TOP = 3
 # A question word matched only through the coarse Lancaster stem ("scale" ~ "Scalability").
 # Fitted on questions + paraphrases (session 4: hit@1 .864 -> .874).
 DERIVED_MATCH_WEIGHT = 0.5
