@@ -40,6 +40,18 @@ def test_a_digest_leads_with_the_conclusion_then_both_lists(assistant):
     assert untraceable(text, cites) == []
 
 
+def test_a_closing_question_is_no_conclusion(assistant):
+    # "Designing for Interpretability" closes with "Question: Is slightly less capable ... safer overall?":
+    # it asks, so the digest keeps it in its place, last, instead of leading with it.
+    assistant.ask("Could we build AI that is interpretable by design?")
+    tree = assistant.retriever.tree
+    sec = next(s for s in tree.sections.values() if s.path == ("Designing for Interpretability",))
+    text, cites = section_digest(tree, sec)
+    assert text.startswith("- Rather than interpreting existing black boxes")
+    assert text.split("\n")[-1].startswith("- Question: Is slightly less capable")
+    assert untraceable(text, cites) == []
+
+
 def test_numbered_items_under_one_lead_share_it(assistant):
     tree = assistant.retriever.tree
     sec = next(s for s in tree.sections.values() if s.heading == "What Would Interpretability Need to Achieve?")

@@ -183,8 +183,9 @@ def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
     for s in [sec] + [tree.sections[(sec.source, tuple(p.section.split(PATH_SEP)))]
                       for p in sec.passages if p.section and p.section != PATH_SEP.join(sec.path)]:
         last = s.direct[-1] if s.direct else None
+        # "Question: Is slightly less capable but more interpretable AI safer overall?" asks; it concludes nothing.
         if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) and last not in out \
-                and len(s.direct) > 1:
+                and len(s.direct) > 1 and not last.text.rstrip().endswith("?"):
             out.append(last)
     return out
 
