@@ -72,12 +72,17 @@ HEAD = """<script>
     el.focus({preventScroll: true});
     return true;
   }
+  // The answer and its sources panel are two outputs of one update, and the browser may draw the answer
+  // first: a click on [n] in between waits for its passage (up to 5 s) instead of doing nothing.
+  function openWhenShown(id, tries) {
+    if (!openSource(id) && tries > 0) setTimeout(() => openWhenShown(id, tries - 1), 100);
+  }
   document.addEventListener('click', (ev) => {
     const a = ev.target.closest ? ev.target.closest('a[href^="#src-"]') : null;
     if (!a) return;
     ev.preventDefault();
     ev.stopPropagation();
-    openSource(a.getAttribute('href').slice(1));
+    openWhenShown(a.getAttribute('href').slice(1), 50);
   }, true);
   window.interpQaOpenSource = openSource;
 })();
