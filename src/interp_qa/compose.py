@@ -104,12 +104,14 @@ class Composer:
             # if:" list, which says nothing of RLHF. Before saying no passage answers, answer from the units that
             # mention what the question names: in the top passages, else in the other candidates.
             named = [u for u in units if self._names_any(q, u)]
+            shown = {p.id for p in passages}
             if not named:
-                more = [p for p in q.reserve if p.id not in {x.id for x in passages}]
+                more = [p for p in q.reserve if p.id not in shown]
                 named = [u for u in self.scorer.score_units(q, more) if u.score > 0 and self._names_any(q, u)]
             if named:
                 chosen = self.choose(q, named + [u for u in units if u not in named])
-                passages = passages + [u.passage for u in chosen if u.passage not in passages]
+                passages = passages + list({u.passage.id: u.passage for u in chosen if u.passage.id not in shown}
+                                           .values())
         if best_sim < WEAK_SIMILARITY and self.coverage(q, chosen) < MIN_COVERAGE:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)

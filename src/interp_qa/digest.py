@@ -183,11 +183,15 @@ def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
     for s in [sec] + [tree.sections[(sec.source, tuple(p.section.split(PATH_SEP)))]
                       for p in sec.passages if p.section and p.section != PATH_SEP.join(sec.path)]:
         last = s.direct[-1] if s.direct else None
-        # "Question: Is slightly less capable but more interpretable AI safer overall?" asks; it concludes nothing.
-        if last is not None and last.kind == "paragraph" and LABELLED_RE.match(last.text) and last not in out \
-                and len(s.direct) > 1 and not last.text.rstrip().endswith("?"):
+        if last is not None and concludes(last) and last not in out and len(s.direct) > 1:
             out.append(last)
     return out
+
+
+def concludes(p: Passage) -> bool:
+    """Whether a closing passage says what its section concludes: a labelled paragraph ("Current Consensus:
+    ...") that does not ask ("Question: Is slightly less capable but more interpretable AI safer overall?")."""
+    return p.kind == "paragraph" and bool(LABELLED_RE.match(p.text)) and not p.text.rstrip().endswith("?")
 
 
 def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None) -> list[str]:
@@ -233,8 +237,7 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
             and not sec.bibliography and len(sec.passages) > 1]
     text, cites = "", list[Passage]()
     # What a section closes with, when that is a labelled line ("Current Consensus: ...", "Most Likely: ...").
-    closing = {sec.key: sec.passages[-1] for sec in tops
-               if sec.passages[-1].kind == "paragraph" and LABELLED_RE.match(sec.passages[-1].text)}
+    closing = {sec.key: sec.passages[-1] for sec in tops if concludes(sec.passages[-1])}
     for limit in (160, 120, 90, 0):
         cite = Cites()
         lines = [f"{ensure_period(cut(p.text, 600))} [{cite(p)}]" for p in opening]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .prompts import ANSWER_TEMPLATE, PASSAGE_TEMPLATE, UNSUPPORTED_TAG
 from .text import DIGITS_RE, NUMBER_RE, STOPWORDS, tokens
@@ -118,8 +119,6 @@ SCALES = {"K": 3, "M": 6, "B": 9, "T": 12, "million": 6, "billion": 9, "trillion
 def amounts(text: str) -> set[str]:
     """The numbers that carry a scale or a unit, as values: "34M" and "34 million" -> "34000000",
     "10x" -> "10x", "70%" and "70 percent" -> "70%". A bare number ("2024") is not among them."""
-    from decimal import Decimal
-
     out = set()
     for m in NUMBER_RE.finditer(re.sub(r"(\d)\s?percent\b", r"\1%", text)):
         number = m.group(0).lstrip("≈~")
