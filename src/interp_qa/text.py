@@ -35,6 +35,10 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
 # An answer's citation marker: "[2]".
 MARKER_RE = re.compile(r"\s*\[(\d+)\]")
 
+# Words that say nothing of what is asked. The last two lines are a reader's filler ("actually", "so far",
+# "by itself"): rare in the corpus's formal text, so idf would weigh them as its most telling words, and
+# "actually" matched The Meta Question's "the actual circuits" (broad: "What capabilities has ... actually
+# demonstrated so far?" found The Meta Question before Specific Capabilities Demonstrated).
 STOPWORDS = set(
     """
     a an the of in on at to for from by with about as into through over under and or but not no nor
@@ -44,6 +48,8 @@ STOPWORDS = set(
     any all each per if else also just very more most much many few other another only own same too
     s t don tell explain describe give list name say said according does did please me us one ones
     survey corpus text page mentioned mention main
+    actually really truly basically essentially exactly quite anyway far
+    itself themselves ourselves yourself yourselves myself himself herself
     """.split()
 )
 
