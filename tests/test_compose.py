@@ -241,3 +241,12 @@ def test_a_reader_s_filler_words_are_not_searched_for(assistant):
     assert answer.citations and all("Specific Capabilities Demonstrated" in c.section for c in answer.citations)
     assert not assistant.ask("What has the research on interpretability actually demonstrated?").text.startswith(
         "Interpretability research itself has a philosophical debate")
+
+
+def test_items_of_one_list_that_match_alike_answer_as_the_whole_list(assistant):
+    # Every kind of safety-relevant feature matches "activations ... researchers" as well as the first: the
+    # question asks for the list, not for its first item.
+    answer = assistant.ask("What did researchers find in the activations that matters for safety?")
+    assert all(kind in answer.text for kind in ("Deception", "Sycophancy", "Bias", "Dangerous content"))
+    references = assistant.ask("How many references does the survey list?")
+    assert "11. Extracting Concepts from GPT-4" in references.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from .digest import comparison, document_digest, section_digest
 from .question import CorpusStats, Question
@@ -35,6 +36,8 @@ from .weights import (
     DERIVED_MATCH_WEIGHT,
     DOCUMENT_COVER,
     JOIN_SHARE,
+    LIST_TIE_ITEMS,
+    LIST_TIE_SHARE,
     MIN_COVERAGE,
     ROW_VALUE_WEIGHT,
     SCOPE_LEXICAL,
@@ -343,6 +346,13 @@ class Composer:
         chosen = [best]
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
             return chosen
+        if best.kind == "item" and len([u for u in units[1:] if u.kind == "item" and u.passage.id == best.passage.id
+                                        and u.score >= LIST_TIE_SHARE * best.score]) >= LIST_TIE_ITEMS:
+            # The question matches other items of one list as well as its best: it asks for the list, as
+            # AutoMerging gives a parent whose children are retrieved ("What safety-relevant things were
+            # found ...?": deception, sycophancy and dangerous content features score alike).
+            best = replace(best, kind="lead")  # composed as its list's lead line with every item
+            chosen = [best]
         covered = set(best.covered)
         if best.kind == "row" and re.match(r"\W*(which|what)\b", q.text, re.I):
             # "Which approaches are in production use?": every row of the table that matches as well.

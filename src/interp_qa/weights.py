@@ -61,6 +61,10 @@ VERSION_MISMATCH = 0.3
 SHORT_LIST = 400
 # Other units join the best one when they score at least this share of it (questions, session 3).
 JOIN_SHARE = 0.75
+# A list answers whole when, besides its best item, at least LIST_TIE_ITEMS of its items score this share of
+# it (broad, session 10: 0.85 to 1.0 and 1 or 2 items give the same; 3 items loses the case it was made for).
+LIST_TIE_SHARE = 0.95
+LIST_TIE_ITEMS = 2
 # A unit naming the other side of a comparison joins at this share of the best score.
 SIDE_SHARE = 0.5
 # A table row's answering cell: question words in a cell's values count this much against its header's.
