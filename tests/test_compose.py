@@ -199,6 +199,13 @@ def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_
     assert best([rlhf.passages[0], rows.passages[0]]) == parent
 
 
+def test_a_child_answers_as_strongly_as_its_parent_was_asked_about(assistant):
+    # State of the Field's lead line ("major labs ... advanced") says what is asked; its Research Progress table,
+    # where the evidence falls, answers it, though its own card says less of the question.
+    answer = assistant.ask("What have the major labs achieved in interpretability recently?")
+    assert answer.scope == "section" and all(lab in answer.text for lab in ("Anthropic", "OpenAI", "DeepMind"))
+
+
 def test_a_digest_fits_its_budget_by_cutting_items_to_their_labels(assistant):
     tree = assistant.retriever.tree
     sec = next(s for s in tree.sections.values() if s.path == ("State of the Field (2024-2025)",))

@@ -178,7 +178,7 @@ class Composer:
 
         A section that wins while the evidence falls in only one of its children gives way to that
         child's best-scoring sub-section, as llama-index's ``AutoMergingRetriever`` merges children into
-        their parent only when enough of them are retrieved.
+        their parent only when enough of them are retrieved. It keeps the parent's score when that is higher.
         """
         assert self.tree is not None
         top = passages[:SCOPE_TOP_PASSAGES]
@@ -208,7 +208,11 @@ class Composer:
                      and k[1][: len(sec.path)] == sec.path]
             if not inner:
                 break
-            sec, score, spread = max(inner, key=lambda x: x[1])
+            # The child where the evidence falls answers, as strongly as its parent was asked about: "What
+            # have the major labs achieved ...?" is about State of the Field by its lead line, and answered
+            # by its Research Progress table, whose own card says less of the question.
+            sec, inner_score, spread = max(inner, key=lambda x: x[1])
+            score = max(score, inner_score)
         return sec, score
 
     def names_row(self, q: Question, u: Unit) -> bool:
