@@ -257,3 +257,10 @@ def test_items_of_one_list_that_match_alike_answer_as_the_whole_list(assistant):
     assert all(kind in answer.text for kind in ("Deception", "Sycophancy", "Bias", "Dangerous content"))
     references = assistant.ask("How many references does the survey list?")
     assert "11. Extracting Concepts from GPT-4" in references.text
+
+
+def test_a_caption_is_answered_by_what_it_captions(assistant):
+    # "Range of views on interpretability's role in AI safety" matches best, and says nothing by itself.
+    answer = assistant.ask("Who takes which view of interpretability's role in AI safety?")
+    assert answer.scope == "section" and "Pioneer of mechanistic interpretability" in answer.text
+    assert untraceable(answer.text, answer.citations) == []

@@ -102,6 +102,13 @@ class Composer:
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
+        captioned = self.captioned(chosen[0])
+        if captioned is not None and self.tree is not None and not self.absent_key_terms(q, chosen):
+            # "Who holds which views ...?" is best matched by "Range of views on interpretability's role in AI
+            # safety", a caption that says nothing by itself: the section it captions answers.
+            text, cites = section_digest(self.tree, captioned, self.header_weight(q))
+            return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                          scope="section", standalone_question=q.standalone)
         if q.naming and self.absent_key_terms(q, chosen) and not self._names_any(q, units[0]):
             # "Why is RLHF insufficient?": the best units are the survey's "Interpretability is likely insufficient
             # if:" list, which says nothing of RLHF. Before saying no passage answers, answer from the units that
@@ -171,6 +178,23 @@ class Composer:
             text, cites = document_digest(self.tree, main)
             return text, cites, "document"
         return None
+
+    def captioned(self, u: Unit) -> Section | None:
+        """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation
+        ("Range of views on interpretability's role in AI safety") right before a list or table."""
+        if self.tree is None or u.kind != "sentence" or u.passage.kind != "paragraph":
+            return None
+        text = u.passage.text.rstrip()
+        # A line ending in ":" also introduces what follows, but may say something itself ("Per Bereska &
+        # Gavves (2024), a comprehensive review of ...:" answers what that review says).
+        if not text.endswith(u.text.rstrip()) or re.search(r"[.!?:\"”)]$", text):
+            return None
+        sections = self.tree.of(u.passage)
+        if not sections or sections[-1].units() < 2:
+            return None
+        direct = [p.id for p in sections[-1].direct]
+        after = sections[-1].direct[direct.index(u.passage.id) + 1:] if u.passage.id in direct else []
+        return sections[-1] if after and after[0].kind in ("list", "table_row") else None
 
     def best_section(self, q: Question, passages: list[Passage], sims: dict,
                      total: float) -> tuple[Section, float] | None:
