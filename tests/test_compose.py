@@ -264,3 +264,14 @@ def test_a_caption_is_answered_by_what_it_captions(assistant):
     answer = assistant.ask("Who takes which view of interpretability's role in AI safety?")
     assert answer.scope == "section" and "Pioneer of mechanistic interpretability" in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_contractions_of_stopwords_are_stopwords(assistant):
+    # "What's" is "what"; "can't" would match "Can't rule out deception" in the red-teaming row.
+    assert set(assistant.read_question("What's the bottom line? Can't it, whether or not?").terms) == {
+        "bottom", "line"}
+
+
+def test_fail_is_a_reader_s_word_for_insufficient(assistant):
+    answer = assistant.ask("When could interpretability fail us?")
+    assert "Interpretability is likely insufficient if" in answer.text

@@ -49,9 +49,13 @@ STOPWORDS = set(
     s t don tell explain describe give list name say said according does did please me us one ones
     survey corpus text page mentioned mention main
     actually really truly basically essentially exactly quite anyway far
-    itself themselves ourselves yourself yourselves myself himself herself
+    itself themselves ourselves yourself yourselves myself himself herself whether
     """.split()
 )
+# Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
+# would match "Can't rule out deception").
+STOPWORDS |= {w + end for w in STOPWORDS for end in ("'s", "'re", "'ve", "'ll", "'d", "'m", "n't")} | {
+    "can't", "won't", "shan't", "ain't"}
 
 
 def tokens(text: str) -> list[str]:
