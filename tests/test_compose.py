@@ -242,8 +242,10 @@ def test_answers_are_traceable_on_every_broad_question(assistant):
 def test_a_reader_s_filler_words_are_not_searched_for(assistant):
     # "actually" (stem "actual") matched The Meta Question's "reverse-engineer the actual circuits", a word the
     # corpus uses once, so it outweighed every word of the question that mattered.
-    assert not {"actual", "far", "itself", "realli"} & set(
-        assistant.read_question("What has interpretability itself really achieved so far, actually?").terms)
+    assert not {"actual", "far", "itself", "realli", "well", "still"} & set(
+        assistant.read_question("How well has interpretability itself really done so far, actually, and still?").terms)
+    # "how well" found the Goal's "understand neural network internals well enough to".
+    assert "Deception Detection" in assistant.ask("Which safety approaches can detect deception, and how well?").text
     answer = assistant.ask("Which capabilities has interpretability research actually demonstrated so far?")
     assert answer.citations and all("Specific Capabilities Demonstrated" in c.section for c in answer.citations)
     assert not assistant.ask("What has the research on interpretability actually demonstrated?").text.startswith(

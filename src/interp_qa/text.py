@@ -38,7 +38,8 @@ MARKER_RE = re.compile(r"\s*\[(\d+)\]")
 # Words that say nothing of what is asked. The last two lines are a reader's filler ("actually", "so far",
 # "by itself"): rare in the corpus's formal text, so idf would weigh them as its most telling words, and
 # "actually" matched The Meta Question's "the actual circuits" (broad: "What capabilities has ... actually
-# demonstrated so far?" found The Meta Question before Specific Capabilities Demonstrated).
+# demonstrated so far?" found The Meta Question before Specific Capabilities Demonstrated), "how well" the
+# Goal's "well enough to", "still" OpenAI's row "Many still difficult to interpret".
 STOPWORDS = set(
     """
     a an the of in on at to for from by with about as into through over under and or but not no nor
@@ -48,7 +49,7 @@ STOPWORDS = set(
     any all each per if else also just very more most much many few other another only own same too
     s t don tell explain describe give list name say said according does did please me us one ones
     survey corpus text page mentioned mention main
-    actually really truly basically essentially exactly quite anyway far
+    actually really truly basically essentially exactly quite anyway far still already ever even anymore well
     itself themselves ourselves yourself yourselves myself himself herself whether
     """.split()
 )
