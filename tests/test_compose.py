@@ -277,3 +277,13 @@ def test_contractions_of_stopwords_are_stopwords(assistant):
 def test_fail_is_a_reader_s_word_for_insufficient(assistant):
     answer = assistant.ask("When could interpretability fail us?")
     assert "Interpretability is likely insufficient if" in answer.text
+
+
+def test_a_sentence_that_leans_on_the_one_before_comes_with_it(assistant):
+    # "(2-5) remain largely unsolved" means nothing without "Have partial success on (1)"; "They discuss ..."
+    # nothing without the sentence naming who "they" are.
+    answer = assistant.ask("What remains largely unsolved?")
+    assert answer.text.startswith("Current Status: Have partial success on (1) for current systems. (2-5) remain")
+    assert not re.search(r"(?:^|\] )(?:It|They) ", assistant.ask(
+        "What risks does the Bereska and Gavves review discuss?").text)
+    assert untraceable(answer.text, answer.citations) == []

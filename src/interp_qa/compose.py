@@ -29,6 +29,7 @@ from .text import (
     phrase_words,
     row_cells,
     row_subject,
+    split_sentences,
     tokens,
 )
 from .types import Answer, AnswerScope, Passage
@@ -444,6 +445,10 @@ class Composer:
                     body = f"{body}: {'; '.join(children)}"
             else:
                 body = u.text
+                if DANGLING_RE.match(body):
+                    before = preceding_sentence(u.passage.text, u.text)
+                    if before and before not in {c.text for c in chosen}:
+                        body = f"{ensure_period(before)} {body}"
             if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
                 fact = lead_fact(q, body, self.stats)
                 if fact and not body.startswith(fact):
@@ -498,6 +503,19 @@ class Composer:
         subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
         rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)
         return f"{subject}{h0}: {v0}" + (f" ({rest})" if rest else "")
+
+
+# A sentence that leans on the one before it: "They discuss ...", "It provides ...", "This mirrors ...",
+# "(2-5) remain largely unsolved" (the items of a list above).
+DANGLING_RE = re.compile(r"(?:It|Its|They|Their|These|Those|This|That|Such)\b(?!\s+(?:paper|article|survey|"
+                         r"review|report|work|study|post|release|suite|page)\b)|\(\d")
+
+
+def preceding_sentence(text: str, sentence: str) -> str | None:
+    """The sentence of ``text`` just before ``sentence``, if ``sentence`` is not its first."""
+    sentences = split_sentences(text)
+    k = sentences.index(sentence) if sentence in sentences else 0
+    return sentences[k - 1] if k > 0 else None
 
 
 def sub_items(text: str, item: str) -> list[str]:
