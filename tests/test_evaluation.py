@@ -115,6 +115,12 @@ def test_the_broad_sets_load_and_hold_their_points():
     held = load_questions(PROJECT_ROOT / "eval" / "broad-holdout.jsonl")
     assert len(tune) + len(held) >= 40 and {q.id for q in tune}.isdisjoint({q.id for q in held})
     assert all(q.points and 0 < q.min_share <= 1 and q.evidence for q in tune + held)
+    # Each broad question asked again in other words: the same points, another wording.
+    reworded = load_questions(PROJECT_ROOT / "eval" / "broad-reworded.jsonl")
+    by_id = {q.id: q for q in tune}
+    assert {q.paraphrase_of for q in reworded} == set(by_id)
+    assert all(q.points == by_id[q.paraphrase_of].points and q.question != by_id[q.paraphrase_of].question
+               for q in reworded if q.paraphrase_of)
 
 
 def test_answer_metrics_on_hand_computed_cases():
