@@ -287,3 +287,21 @@ def test_a_sentence_that_leans_on_the_one_before_comes_with_it(assistant):
     assert not re.search(r"(?:^|\] )(?:It|They) ", assistant.ask(
         "What risks does the Bereska and Gavves review discuss?").text)
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_arguments_for_and_against_get_the_section_that_sets_both_sides(assistant):
+    # The issue's example: "arguments" and "against" matched The Argument from Engineering's "Counter-counter:
+    # Those systems aren't optimizing against us"; the survey's two sides are The Sufficiency Question's lists.
+    answer = assistant.ask("Summarize the arguments for and against interpretability being sufficient.")
+    assert "Interpretability might be sufficient if" in answer.text
+    assert "Interpretability is likely insufficient if" in answer.text
+    assert "against" not in assistant.read_question("What is the case for and against RLHF?").terms
+
+
+def test_a_section_sets_two_sides_when_two_lead_lines_oppose():
+    from interp_qa.sections import opposite
+
+    assert opposite({"interpretability", "might", "be", "sufficient", "if"},
+                    {"interpretability", "is", "likely", "insufficient", "if"})
+    assert opposite({"arguments", "for"}, {"arguments", "against"})
+    assert not opposite({"counter", "to", "must", "understand"}, {"engineering", "vs", "science"})

@@ -50,6 +50,7 @@ from .weights import (
     SCOPE_SIDE_NAMED,
     SCOPE_SPREAD,
     SCOPE_TOP_PASSAGES,
+    SCOPE_TWO_SIDED,
     SHORT_LIST,
     SIDE_SHARE,
     WEAK_SIMILARITY,
@@ -209,6 +210,8 @@ class Composer:
         top = passages[:SCOPE_TOP_PASSAGES]
         best_score = max((p.score for p in top), default=0.0) or 1.0
         candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
+        if q.two_sided:  # "for and against ...": the sections that set two sides against each other
+            candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].two_sided}
         scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
         for key in candidates:
             sec = self.tree.sections.get(key)
@@ -224,7 +227,8 @@ class Composer:
             if stems is None:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
             lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
-            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread, spread)
+            sided = SCOPE_TWO_SIDED if q.two_sided and sec.two_sided else 0.0
+            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + sided, spread)
         if not scored:
             return None
         sec, score, spread = max(scored.values(), key=lambda x: x[1])

@@ -61,6 +61,13 @@ DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s
 # "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate": the corpus's main
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
+# "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
+TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
+                         r"\bcase for\b.*\bcase against\b|\bupsides? and downsides?\b|\bgood and bad\b|"
+                         r"\badvantages and disadvantages\b|\bstrengths and weaknesses\b", re.I)
+# Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
+TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
+                            re.I)
 ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
@@ -82,6 +89,7 @@ class Question:
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
+    two_sided: bool = False  # "the arguments for and against ...": both sides are asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
@@ -137,7 +145,7 @@ class QuestionReader:
         if follow:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
-        for s in self.content_stems(ABOUT_DOCUMENT_Q.sub(" ", question)):
+        for s in self.content_stems(ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))):
             terms[s] = 1.0
         expansion = self.expand(question)
         for s in self.content_stems(" ".join(expansion)):
@@ -151,6 +159,7 @@ class QuestionReader:
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
+        q.two_sided = bool(TWO_SIDED_Q.search(question))
         q.naming = self.naming(q.key_terms)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]

@@ -133,11 +133,15 @@ class Retriever:
             self._main_document = max(self.documents(), key=lambda d: d[2], default=("",))[0]
         return self._main_document or None
 
-    def section_similarities(self, query: str, passages: list[Passage]) -> dict:
+    def section_similarities(self, query: str, passages: list[Passage], two_sided: bool = False) -> dict:
         """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections
-        that hold ``passages``, the retrieved evidence."""
+        that hold ``passages``, the retrieved evidence, and with ``two_sided`` of every section of their
+        documents that sets two sides against each other."""
         self.tree.load(*(p.source for p in passages if p.section))  # their documents, in one read
         keys = [s.key for p in passages for s in self.tree.of(p)]
+        if two_sided:
+            sources = {p.source for p in passages}
+            keys += [k for k, sec in self.tree.sections.items() if k[0] in sources and sec.two_sided]
         return self.tree.similarities(self.embed, self.query_embedding(query), keys)
 
     def query_embedding(self, query: str) -> list[float]:

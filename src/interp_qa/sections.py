@@ -9,6 +9,7 @@ text, and where the retrieved passages fall in the tree, the idea behind llama-i
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,6 +72,14 @@ class Section:
         return "\n".join(parts)
 
     @property
+    def two_sided(self) -> bool:
+        """Whether two of its lists' lead lines say a thing and its opposite ("might be sufficient if:" /
+        "is likely insufficient if:", "Arguments for:" / "Arguments against:")."""
+        leads = [set(re.findall(r"[a-z]+", p.text.split("\n", 1)[0].lower())) for p in self.direct
+                 if p.kind == "list" and p.text.split("\n", 1)[0].endswith(":")]
+        return any(opposite(a, b) or opposite(b, a) for i, a in enumerate(leads) for b in leads[i + 1:])
+
+    @property
     def bibliography(self) -> bool:
         """A list of references (every item a link to a cited work): it names papers, it says nothing."""
         lists = [p for p in self.direct if p.kind == "list"]
@@ -87,6 +96,13 @@ class Section:
             else:
                 n += 1
         return n
+
+
+def opposite(a: set[str], b: set[str]) -> bool:
+    """Whether the words ``b`` deny the words ``a``: "sufficient" / "insufficient", "likely" / "unlikely",
+    "for" / "against", "pros" / "cons"."""
+    negated = any(f"{prefix}{w}" in b for w in a if len(w) > 3 for prefix in ("in", "un", "non"))
+    return negated or ("for" in a and "against" in b) or ("pros" in a and "cons" in b)
 
 
 def document_loader(collection) -> Callable[[list[str]], list[Passage]]:
