@@ -194,8 +194,9 @@ class Composer:
         sections = self.tree.of(u.passage)
         if not sections or sections[-1].units() < 2:
             return None
-        direct = [p.id for p in sections[-1].direct]
-        after = sections[-1].direct[direct.index(u.passage.id) + 1:] if u.passage.id in direct else []
+        direct = sections[-1].direct
+        ids = [p.id for p in direct]
+        after = direct[ids.index(u.passage.id) + 1:] if u.passage.id in ids else []
         return sections[-1] if after and after[0].kind in ("list", "table_row") else None
 
     def best_section(self, q: Question, passages: list[Passage], sims: dict,

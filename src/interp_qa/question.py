@@ -61,6 +61,7 @@ DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s
 # "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate": the corpus's main
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
+ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
                          r"\bcase for\b.*\bcase against\b|\bupsides? and downsides?\b|\bgood and bad\b|"
@@ -68,7 +69,6 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)
-ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
