@@ -305,3 +305,27 @@ def test_a_section_sets_two_sides_when_two_lead_lines_oppose():
                     {"interpretability", "is", "likely", "insufficient", "if"})
     assert opposite({"arguments", "for"}, {"arguments", "against"})
     assert not opposite({"counter", "to", "must", "understand"}, {"engineering", "vs", "science"})
+
+
+def test_under_what_conditions_gets_the_list_of_conditions(assistant):
+    # "... by itself be enough to guarantee safety" was answered by Formal Verification's "Mathematical guarantees"
+    # (its words), or by what interpretability would need to achieve; the survey's conditions are its "if:" lists.
+    answer = assistant.ask("In which circumstances would interpretability on its own be enough to guarantee safety?")
+    assert answer.scope == "section"
+    assert "Interpretability might be sufficient if" in answer.text
+    assert assistant.read_question("When would interpretability fall short?").conditions
+    assert not assistant.read_question("When was Gemma Scope released?").conditions
+
+
+def test_both_sides_asked_for_are_given_over_a_fact_stating_the_question_words(assistant):
+    # "relying" matched a crux's "Must rely on behavioral safety", a fact covering every word of the question.
+    answer = assistant.ask("What is the case for and against relying on interpretability for safety?")
+    assert "Interpretability might be sufficient if" in answer.text
+    assert "Interpretability is likely insufficient if" in answer.text
+
+
+def test_a_section_lists_conditions_when_a_list_is_led_by_if(assistant):
+    tree = assistant.retriever.tree
+    tree.load("corpus/survey")
+    conditional = {sec.heading for sec in tree.sections.values() if sec.conditional}
+    assert conditional == {"The Sufficiency Question", "Interpretability for Different Risk Models"}

@@ -191,7 +191,7 @@ class Assistant:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
             passages = interleave(passages, self._search(side, question, top_k, mode, q))
         t1 = time.perf_counter()
-        sections = self.retriever.section_similarities(q.search_text, passages[:SCOPE_TOP_PASSAGES], q.two_sided)
+        sections = self.retriever.section_similarities(q.search_text, passages[:SCOPE_TOP_PASSAGES], q)
         extractive = self.steps[2].answer(question, passages, q, sections)
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)

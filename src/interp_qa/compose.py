@@ -47,10 +47,10 @@ from .weights import (
     SCOPE_NEAR_BEST,
     SCOPE_ROW_NAMED,
     SCOPE_SECTION_MIN,
+    SCOPE_SHAPE,
     SCOPE_SIDE_NAMED,
     SCOPE_SPREAD,
     SCOPE_TOP_PASSAGES,
-    SCOPE_TWO_SIDED,
     SHORT_LIST,
     SIDE_SHARE,
     WEAK_SIMILARITY,
@@ -171,7 +171,9 @@ class Composer:
             sec, score = best
             # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
             named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages}
-            if score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN and not named_row:
+            # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
+            # fact, and a section of that shape gives it, however well one fact states the question's words.
+            if (sec.fits(q) or score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN) and not named_row:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
@@ -211,8 +213,8 @@ class Composer:
         top = passages[:SCOPE_TOP_PASSAGES]
         best_score = max((p.score for p in top), default=0.0) or 1.0
         candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
-        if q.two_sided:  # "for and against ...": the sections that set two sides against each other
-            candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].two_sided}
+        if q.asks_shape:  # "for and against ...", "Under what conditions ...?": sections of the shape asked for
+            candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].fits(q)}
         scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
         for key in candidates:
             sec = self.tree.sections.get(key)
@@ -228,8 +230,8 @@ class Composer:
             if stems is None:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
             lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
-            sided = SCOPE_TWO_SIDED if q.two_sided and sec.two_sided else 0.0
-            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + sided, spread)
+            shape = SCOPE_SHAPE if sec.fits(q) else 0.0
+            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
         if not scored:
             return None
         sec, score, spread = max(scored.values(), key=lambda x: x[1])

@@ -69,6 +69,10 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)
+# "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
+# as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
+CONDITIONS_Q = re.compile(r"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
+                          r"^\W*when (?:would|could|might|does|do|is|are|will|can|should)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -90,6 +94,7 @@ class Question:
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
     two_sided: bool = False  # "the arguments for and against ...": both sides are asked for
+    conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
@@ -97,6 +102,11 @@ class Question:
     # Re-ranked candidates past the top_k of the first search: where composition looks for a passage mentioning
     # what the question names when none of the top passages does.
     reserve: list[Passage] = field(default_factory=list)
+
+    @property
+    def asks_shape(self) -> bool:
+        """Whether its form asks for a section of a shape: both sides, or a list of conditions."""
+        return self.two_sided or self.conditions
 
     def names_in(self, have: set[str]) -> list[str]:
         """The naming terms that ``have`` (a text's words and stems) mentions."""
@@ -160,6 +170,7 @@ class QuestionReader:
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question))
+        q.conditions = bool(CONDITIONS_Q.search(question))
         q.naming = self.naming(q.key_terms)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
+    from .question import Question
     from .sections import SectionTree
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -133,15 +134,15 @@ class Retriever:
             self._main_document = max(self.documents(), key=lambda d: d[2], default=("",))[0]
         return self._main_document or None
 
-    def section_similarities(self, query: str, passages: list[Passage], two_sided: bool = False) -> dict:
+    def section_similarities(self, query: str, passages: list[Passage], shaped: Question | None = None) -> dict:
         """How close the query is to the cards (heading path, sub-headings, lead lines) of the sections
-        that hold ``passages``, the retrieved evidence, and with ``two_sided`` of every section of their
-        documents that sets two sides against each other."""
+        that hold ``passages``, the retrieved evidence, and of every section of their documents that has the
+        shape the question ``shaped`` asks for (both sides, a list of conditions: :meth:`Section.fits`)."""
         self.tree.load(*(p.source for p in passages if p.section))  # their documents, in one read
         keys = [s.key for p in passages for s in self.tree.of(p)]
-        if two_sided:
+        if shaped is not None and shaped.asks_shape:
             sources = {p.source for p in passages}
-            keys += [k for k, sec in self.tree.sections.items() if k[0] in sources and sec.two_sided]
+            keys += [k for k, sec in self.tree.sections.items() if k[0] in sources and sec.fits(shaped)]
         return self.tree.similarities(self.embed, self.query_embedding(query), keys)
 
     def query_embedding(self, query: str) -> list[float]:

@@ -22,6 +22,8 @@ from .weights import SCOPE_CARD_HUB
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
+    from .question import Question
+
 PATH_SEP = " > "
 CENTROID_SAMPLE = 200  # sections whose cards make the average card
 CARD_CACHE = 20_000  # card embeddings kept
@@ -75,9 +77,25 @@ class Section:
     def two_sided(self) -> bool:
         """Whether two of its lists' lead lines say a thing and its opposite ("might be sufficient if:" /
         "is likely insufficient if:", "Arguments for:" / "Arguments against:")."""
-        leads = [set(re.findall(r"[a-z]+", p.text.split("\n", 1)[0].lower())) for p in self.direct
-                 if p.kind == "list" and p.text.split("\n", 1)[0].endswith(":")]
+        leads = [set(re.findall(r"[a-z]+", lead.lower())) for lead in self._list_leads()]
         return any(opposite(a, b) or opposite(b, a) for i, a in enumerate(leads) for b in leads[i + 1:])
+
+    @property
+    def conditional(self) -> bool:
+        """Whether it lists conditions: a list led by "... if:" or "If ...:" ("Interpretability might be sufficient
+        if:", "If main risk is misuse:")."""
+        return any(re.search(r"^(?:if|when|unless)\b|\b(?:if|when|unless):$", lead.lower())
+                   for lead in self._list_leads())
+
+    def fits(self, q: Question) -> bool:
+        """Whether it has the shape the question's form asks for: "the arguments for and against ..." a section
+        setting two sides against each other, "Under what conditions ...?" a list of conditions."""
+        return (q.two_sided and self.two_sided) or (q.conditions and self.conditional)
+
+    def _list_leads(self) -> list[str]:
+        """The lead lines (ending in ":") of the lists directly under it."""
+        return [first for p in self.direct if p.kind == "list"
+                for first in [p.text.split("\n", 1)[0].rstrip()] if first.endswith(":")]
 
     @property
     def bibliography(self) -> bool:

@@ -106,11 +106,13 @@ SCOPE_MARGIN = 0.3
 SCOPE_ROW_NAMED = 1.0
 # A comparison side is found when a row's subject or a sub-section's heading carries this share of its words.
 SCOPE_SIDE_NAMED = 0.5
-# "What are the arguments for and against ...?" asks for a section setting two sides against each other
-# ("Interpretability might be sufficient if:" / "... is likely insufficient if:"): such a section is a
-# candidate even when no retrieved passage falls in it, and scores this much more (broad and reworded,
-# session 10: 0.3 and 0.5 give the same, +1 each, nothing lost).
-SCOPE_TWO_SIDED = 0.3
+# A question whose form asks for a section of a shape: "What are the arguments for and against ...?" a section
+# setting two sides against each other ("Interpretability might be sufficient if:" / "... is likely insufficient
+# if:"), "Under what conditions ...?" a list of conditions ("... if:", "If main risk is ...:"). Such a section is
+# a candidate even when no retrieved passage falls in it, scores this much more, and answers even when one fact
+# states the question's words (broad and reworded, session 10: 0.3 and 0.5 give the same, +1 each, nothing
+# lost; session 11, conditions and the answer over a fact: +1 each again, the looked-at holdout +2).
+SCOPE_SHAPE = 0.3
 # "What does this survey argue?" is answered by the whole document's digest when no section answers and the
 # best unit covers less than this share of the question's weight.
 DOCUMENT_COVER = 0.5
