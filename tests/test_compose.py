@@ -329,3 +329,14 @@ def test_a_section_lists_conditions_when_a_list_is_led_by_if(assistant):
     tree.load("corpus/survey")
     conditional = {sec.heading for sec in tree.sections.values() if sec.conditional}
     assert conditional == {"The Sufficiency Question", "Interpretability for Different Risk Models"}
+
+
+def test_a_history_gets_the_dated_events_in_order(assistant):
+    # The timeline table's rows scored low and unevenly (one row named "interpretability agent"): a lone row answered.
+    answer = assistant.ask("Tell me the history of interpretability breakthroughs.")
+    assert answer.scope == "section"
+    years = [ln[2:6] for ln in answer.text.splitlines() if ln.startswith("- 20")]
+    assert len(years) >= 8 and years == sorted(years)
+    tree = assistant.retriever.tree
+    tree.load("corpus/survey")
+    assert {sec.heading for sec in tree.sections.values() if sec.chronological} == {"Timeline of Key Achievements"}

@@ -73,6 +73,9 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
 CONDITIONS_Q = re.compile(r"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
                           r"^\W*when (?:would|could|might|does|do|is|are|will|can|should)\b", re.I)
+# "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
+CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b",
+                          re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -95,6 +98,7 @@ class Question:
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
     two_sided: bool = False  # "the arguments for and against ...": both sides are asked for
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
+    chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
@@ -105,8 +109,8 @@ class Question:
 
     @property
     def asks_shape(self) -> bool:
-        """Whether its form asks for a section of a shape: both sides, or a list of conditions."""
-        return self.two_sided or self.conditions
+        """Whether its form asks for a section of a shape: both sides, a list of conditions, a chronology."""
+        return self.two_sided or self.conditions or self.chronology
 
     def names_in(self, have: set[str]) -> list[str]:
         """The naming terms that ``have`` (a text's words and stems) mentions."""
@@ -171,6 +175,7 @@ class QuestionReader:
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
+        q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.naming = self.naming(q.key_terms)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]

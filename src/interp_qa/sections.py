@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .question import Question
 
 PATH_SEP = " > "
+YEAR_START = re.compile(r"(?:1[89]|20)\d\d\b")  # "2024 (May)", "2020": a dated row or item
 CENTROID_SAMPLE = 200  # sections whose cards make the average card
 CARD_CACHE = 20_000  # card embeddings kept
 DOCUMENT_CACHE = 256  # documents whose sections are kept in memory
@@ -87,10 +88,23 @@ class Section:
         return any(re.search(r"^(?:if|when|unless)\b|\b(?:if|when|unless):$", lead.lower())
                    for lead in self._list_leads())
 
+    @property
+    def chronological(self) -> bool:
+        """Whether it dates events: at least three of its table rows or list items open with a year."""
+        dated = 0
+        for p in self.direct:
+            if p.kind == "table_row":
+                dated += bool(YEAR_START.match(row_subject(p.text)))
+            elif p.kind == "list":
+                dated += sum(bool(YEAR_START.match(ln.lstrip("-* "))) for ln in p.text.split("\n"))
+        return dated >= 3
+
     def fits(self, q: Question) -> bool:
         """Whether it has the shape the question's form asks for: "the arguments for and against ..." a section
-        setting two sides against each other, "Under what conditions ...?" a list of conditions."""
-        return (q.two_sided and self.two_sided) or (q.conditions and self.conditional)
+        setting two sides against each other, "Under what conditions ...?" a list of conditions, "Give me a
+        timeline of ..." dated events."""
+        return ((q.two_sided and self.two_sided) or (q.conditions and self.conditional)
+                or (q.chronology and self.chronological))
 
     def _list_leads(self) -> list[str]:
         """The lead lines (ending in ":") of the lists directly under it."""

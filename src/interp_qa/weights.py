@@ -111,7 +111,7 @@ SCOPE_SIDE_NAMED = 0.5
 # if:"), "Under what conditions ...?" a list of conditions ("... if:", "If main risk is ...:"). Such a section is
 # a candidate even when no retrieved passage falls in it, scores this much more, and answers even when one fact
 # states the question's words (broad and reworded, session 10: 0.3 and 0.5 give the same, +1 each, nothing
-# lost; session 11, conditions and the answer over a fact: +1 each again, the looked-at holdout +2).
+# lost; session 11, conditions and the answer over a fact: +1 each again, the looked-at holdout +2; dates: holdout +1).
 SCOPE_SHAPE = 0.3
 # "What does this survey argue?" is answered by the whole document's digest when no section answers and the
 # best unit covers less than this share of the question's weight.
