@@ -340,3 +340,14 @@ def test_a_history_gets_the_dated_events_in_order(assistant):
     tree = assistant.retriever.tree
     tree.load("corpus/survey")
     assert {sec.heading for sec in tree.sections.values() if sec.chronological} == {"Timeline of Key Achievements"}
+
+
+def test_a_yes_or_no_question_gets_the_section_weighing_both_answers(assistant):
+    # The survey's own question was answered by what interpretability would need to achieve ("For interpretability
+    # to be sufficient for safety, we'd need to:"), its words, rather than by its verdict and both sides.
+    answer = assistant.ask("Is interpretability sufficient for AI safety?")
+    assert "Current Consensus" in answer.text
+    assert "Interpretability might be sufficient if" in answer.text
+    assert "Interpretability is likely insufficient if" in answer.text
+    assert assistant.read_question("Can interpretability be trusted?").two_sided
+    assert not assistant.read_question("What can interpretability do?").two_sided

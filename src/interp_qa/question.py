@@ -66,6 +66,9 @@ ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|d
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
                          r"\bcase for\b.*\bcase against\b|\bupsides? and downsides?\b|\bgood and bad\b|"
                          r"\badvantages and disadvantages\b|\bstrengths and weaknesses\b", re.I)
+# "Is interpretability sufficient for safety?", "Can it be enough?": a yes-or-no question has two sides as well, and
+# a section weighing both ("might be sufficient if:" / "is likely insufficient if:") answers it with the verdict.
+YES_NO_Q = re.compile(r"^\W*(?:is|are|can|could|does|do|will|would|should)\b", re.I)
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)
@@ -96,7 +99,7 @@ class Question:
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
-    two_sided: bool = False  # "the arguments for and against ...": both sides are asked for
+    two_sided: bool = False  # "the arguments for and against ...", "Is it sufficient?": both sides are asked for
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
@@ -173,7 +176,7 @@ class QuestionReader:
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
-        q.two_sided = bool(TWO_SIDED_Q.search(question))
+        q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.naming = self.naming(q.key_terms)
