@@ -349,5 +349,7 @@ def test_a_yes_or_no_question_gets_the_section_weighing_both_answers(assistant):
     assert "Current Consensus" in answer.text
     assert "Interpretability might be sufficient if" in answer.text
     assert "Interpretability is likely insufficient if" in answer.text
+    # The example: "enough" occurs once in the corpus, in the Goal's "well enough to".
+    assert "Current Consensus" in assistant.ask("Is interpretability enough to make AI safe?").text
     assert assistant.read_question("Can interpretability be trusted?").two_sided
     assert not assistant.read_question("What can interpretability do?").two_sided
