@@ -353,3 +353,11 @@ def test_a_yes_or_no_question_gets_the_section_weighing_both_answers(assistant):
     assert "Current Consensus" in assistant.ask("Is interpretability enough to make AI safe?").text
     assert assistant.read_question("Can interpretability be trusted?").two_sided
     assert not assistant.read_question("What can interpretability do?").two_sided
+
+
+def test_a_comparison_side_named_with_a_hyphen_is_found(assistant):
+    # "GPT-4" also matches as gpt, 4 and gpt4; counted four times over, the row "GPT-4" seemed to carry a quarter of
+    # its own name, the side went unfound, and the answer said no passage about GPT-4 answers this.
+    answer = assistant.ask("How does GPT-4's feature gap compare with Claude 3 Sonnet's?")
+    assert answer.scope == "comparison"
+    assert "16M features" in answer.text and "34M features" in answer.text

@@ -294,9 +294,11 @@ class Composer:
                     name = row_subject(p.text) if kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]
                     # The side's words the name carries, or the name's words the side carries ("interpretability
                     # as a safety approach" names the "Interpretability" sub-section).
+                    # A hyphenated name also matches by its halves ("GPT-4": gpt, 4, gpt4), but weighs as written.
                     stems = self.scorer.stem_set(name)
+                    plain = set(self.stats.stem_all(tokens(name)))
                     named = sum(self.stats.idf(s) for s in own & stems)
-                    share = max(named / weight, named / (sum(self.stats.idf(s) for s in stems) or 1.0))
+                    share = max(named / weight, min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0)))
                     if share > best_share:
                         best, best_share = p, share
                 if best is not None and best_share >= SCOPE_SIDE_NAMED:
