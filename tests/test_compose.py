@@ -361,3 +361,13 @@ def test_a_comparison_side_named_with_a_hyphen_is_found(assistant):
     answer = assistant.ask("How does GPT-4's feature gap compare with Claude 3 Sonnet's?")
     assert answer.scope == "comparison"
     assert "16M features" in answer.text and "34M features" in answer.text
+
+
+def test_a_digest_keeps_what_the_question_names(assistant):
+    # The evidence spread over the whole of "Interpretability vs Other Safety Approaches", whose digest listed every
+    # approach; the question asks about one of them.
+    answer = assistant.ask("What are the main weaknesses of RLHF?")
+    assert answer.scope == "section"
+    assert "Reward hacking" in answer.text
+    assert "Red-Teaming" not in answer.text and "Formal Verification" not in answer.text
+    assert all("RLHF" in f"{c.section} {c.text}" for c in answer.citations)

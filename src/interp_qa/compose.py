@@ -174,7 +174,7 @@ class Composer:
             # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
             # fact, and a section of that shape gives it, however well one fact states the question's words.
             if (sec.fits(q) or score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN) and not named_row:
-                text, cites = section_digest(self.tree, sec, self.header_weight(q))
+                text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
         main = self.main_document() if q.about_document and cover < DOCUMENT_COVER and self.main_document else None
@@ -246,6 +246,20 @@ class Composer:
             sec, inner_score, spread = max(inner, key=lambda x: x[1])
             score = max(score, inner_score)
         return sec, score
+
+    def focus(self, q: Question) -> Callable[[Passage], bool] | None:
+        """Whether a passage (by its heading path or text) names what the question names ("RLHF"), when it names
+        something rare enough to say what it is about; None when it names nothing, or two sides to compare."""
+        if len(q.sides) == 2:
+            return None
+        terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
+        if not terms:
+            return None
+
+        def names(p: Passage) -> bool:
+            have = self.scorer.stem_set(f"{p.section} {p.text}")
+            return any(t <= have for t in terms)
+        return names
 
     def names_row(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""

@@ -98,18 +98,26 @@ def row_line(p: Passage, wanted: Callable[[str], float] | None = None, limit: in
 
 
 def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], float] | None = None,
-                   budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
+                   budget: int = DIGEST_CHARS, focus: Callable[[Passage], bool] | None = None
+                   ) -> tuple[str, list[Passage]]:
     """A section as a cited Markdown list: its conclusion or lead line, then its items in document order.
 
     Sub-sections give their heading and the labels of what they list; lists give their lead line and
     items; table rows give their first cells (the columns ``wanted`` scores highest first); long
-    items are cut to their label or first clause, more so until the answer fits ``budget``.
+    items are cut to their label or first clause, more so until the answer fits ``budget``. With
+    ``focus``, when some of its passages pass it and others do not, only those that do are given
+    ("What are the weaknesses of RLHF?" answered by the safety approaches' section: its RLHF row,
+    its RLHF limitations and its RLHF sub-section, not every approach).
     """
     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
         sec = tree.sections[(sec.source, sec.children[0])]
+    keep = None
+    if focus is not None:
+        named = {p.id for p in sec.passages if focus(p)}
+        keep = named if named and len(named) < len(sec.passages) else None
     text, cites = "", list[Passage]()
     for detail, conclusions in DIGEST_LEVELS:
-        text, cites = _render(tree, sec, wanted, detail, conclusions)
+        text, cites = _render(tree, sec, wanted, detail, conclusions, keep)
         if len(text) <= budget:
             return text, cites
     kept: list[str] = []
@@ -129,26 +137,28 @@ def _renumber(text: str, cites: list[Passage], used: set[int]) -> tuple[str, lis
 
 
 def _render(tree: SectionTree, sec: Section, wanted, detail: int,
-            conclusions_kept: tuple[int, int]) -> tuple[str, list[Passage]]:
+            conclusions_kept: tuple[int, int], keep: set[str] | None = None) -> tuple[str, list[Passage]]:
     cite = Cites()
     head: list[str] = []
     body: list[str] = []
     direct = sec.direct
     # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
-    conclusions = section_conclusions(tree, sec)[: conclusions_kept[0]]
+    conclusions = [c for c in section_conclusions(tree, sec) if keep is None or c.id in keep][: conclusions_kept[0]]
     limit = conclusions_kept[1]
     for c in conclusions:
         head.append(f"{ensure_period(cut(c.text, limit))} [{cite(c)}]")
-    children: list[tuple[int, Passage | Section]] = [(p.position, p) for p in direct if p not in conclusions]
+    children: list[tuple[int, Passage | Section]] = [(p.position, p) for p in direct if p not in conclusions
+                                                      and (keep is None or p.id in keep)]
     for path in sec.children:
         sub = tree.sections[(sec.source, path)]
-        children.append((sub.passages[0].position, sub))
+        if keep is None or any(p.id in keep for p in sub.passages):
+            children.append((sub.passages[0].position, sub))
     children.sort(key=lambda x: x[0])
     last_lead = ""
     for _, item in children:
         last_lead = last_lead if isinstance(item, Passage) and item.kind == "list" else ""
         if isinstance(item, Section):
-            body += _sub_lines(tree, item, cite, detail, wanted)
+            body += _sub_lines(tree, item, cite, detail, wanted, keep)
             continue
         child = item
         if child.kind == "table_row":
@@ -194,17 +204,20 @@ def concludes(p: Passage) -> bool:
     return p.kind == "paragraph" and bool(LABELLED_RE.match(p.text)) and not p.text.rstrip().endswith("?")
 
 
-def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None) -> list[str]:
+def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None,
+               keep: set[str] | None = None) -> list[str]:
     """A sub-section: its heading, then the labels of what it lists (each cited to its own passage).
 
     Labels from one passage stay on the heading's line ("Can we ...?: No - ...; Yes - ... [1]");
     labels from several passages (table rows, numbered items) become nested items.
     """
-    first = sub.passages[0]
+    first = next((p for p in sub.passages if keep is None or p.id in keep), sub.passages[0])
     if detail >= 3:
         return [f"- {sub.heading} [{cite(first)}]"]
     labels: list[tuple[str, Passage]] = []
     for p in sub.direct:
+        if keep is not None and p.id not in keep:
+            continue
         if p.kind == "list":
             _, items = list_lines(p)
             if re.match(r"\d+[.)]\s", items[0] if items else ""):
@@ -217,7 +230,9 @@ def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted
             labels.append((cut(p.text, 90), p))
     for path in sub.children:
         child = tree.sections[(sub.source, path)]
-        labels.append((path[-1], child.passages[0]))
+        kept = [p for p in child.passages if keep is None or p.id in keep]
+        if kept:
+            labels.append((path[-1], kept[0]))
     labels = labels[: (8, 8, 5)[min(detail, 2)]]
     if not labels:
         return [f"- {sub.heading} [{cite(first)}]"]
