@@ -371,3 +371,11 @@ def test_a_digest_keeps_what_the_question_names(assistant):
     assert "Reward hacking" in answer.text
     assert "Red-Teaming" not in answer.text and "Formal Verification" not in answer.text
     assert all("RLHF" in f"{c.section} {c.text}" for c in answer.citations)
+
+
+def test_a_yes_or_no_question_of_fact_gets_the_fact(assistant):
+    # "Are 70% ..." was read as the name "Are 70", which the corpus never mentions; and a section weighing two sides
+    # answers a yes-or-no question only when it is about the question.
+    assert "Are 70" not in assistant.read_question("Are 70% of the Claude 3 Sonnet features interpretable?").key_terms
+    answer = assistant.ask("Are 70% of the Claude 3 Sonnet features interpretable?")
+    assert answer.scope == "fact" and "70%" in answer.text

@@ -172,8 +172,9 @@ class Composer:
             # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
             named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages}
             # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
-            # fact, and a section of that shape gives it, however well one fact states the question's words.
-            if (sec.fits(q) or score >= SCOPE_SECTION_MIN and score - cover >= SCOPE_MARGIN) and not named_row:
+            # fact, and a section of that shape gives it, however well one fact states the question's words (but
+            # only a section about the question: "Are 70% of the features interpretable?" is no verdict's).
+            if score >= SCOPE_SECTION_MIN and (sec.fits(q) or score - cover >= SCOPE_MARGIN) and not named_row:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.

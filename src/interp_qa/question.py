@@ -225,10 +225,12 @@ class QuestionReader:
         for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
             word = m.group(0).rstrip(".'").replace("'s", "")
             first = word.split()[0]
-            if " " in word and (first.lower() in MONTHS or not (first[:1].isupper() or first[:1].isdigit())):
+            # "the 2020", "January 2024", "Are 70% ...": the number on its own
+            if " " in word and (first.lower() in MONTHS or first.lower() in GENERIC_CAPS
+                                or not (first[:1].isupper() or first[:1].isdigit())):
                 if first.lower() in MONTHS:
                     out.append(first)
-                word = first = word.split()[-1]  # "the 2020", "January 2024": the number on its own
+                word = first = word.split()[-1]
             has_digit = any(c.isdigit() for c in word)
             is_cap = first[:1].isupper() and first.lower() not in GENERIC_CAPS
             is_acronym = sum(c.isupper() for c in first) >= 2
