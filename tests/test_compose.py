@@ -379,3 +379,14 @@ def test_a_yes_or_no_question_of_fact_gets_the_fact(assistant):
     assert "Are 70" not in assistant.read_question("Are 70% of the Claude 3 Sonnet features interpretable?").key_terms
     answer = assistant.ask("Are 70% of the Claude 3 Sonnet features interpretable?")
     assert answer.scope == "fact" and "70%" in answer.text
+
+
+def test_a_row_found_by_the_name_asked_about_says_what_about_it(assistant):
+    # "Source: OpenAI" matched the question's only word; the answer read "2024 (Jun) — Source: OpenAI."
+    answer = assistant.ask("What does the survey say about OpenAI?")
+    assert answer.text.startswith("OpenAI — ")
+    assert "16M features" in answer.text
+    assert untraceable(answer.text, answer.citations) == []
+    # A cell the question only describes ("Strong (if specified)") still follows the row's subject.
+    assert assistant.ask("Which approach has strong deception detection if properties are specified?").text \
+        .startswith("Formal Verification — ")

@@ -490,6 +490,12 @@ class Composer:
         lead_stems = set(self.stats.stem_all(tokens(lead)))
         return any(s not in lead_stems for s in u.own)
 
+    def echoes(self, q: Question, value: str) -> bool:
+        """Whether a cell only names what the question is about ("OpenAI"): a name the question gives, and no
+        word the question does not say ("Strong (if specified)" answers "Which approach is strong ...?")."""
+        stems = set(self.stats.stem_all([w for w in tokens(value) if w not in STOPWORDS]))
+        return bool(stems) and stems <= set(q.terms) and bool(q.names_in(self.scorer.stem_set(value)))
+
     def render_row(self, q: Question, u: Unit) -> str:
         """A table row as a person writes it: the row's subject and the cell that answers, then context.
 
@@ -523,6 +529,11 @@ class Composer:
         if len(ordered) == 1:
             # "What is neural network dark matter?" matches the row's name; the answer is the rest.
             ordered += [s for s in scored if s not in ordered][:2]
+        elif answer_cell is not key_cell and self.echoes(q, answer_cell[3]):
+            # "What does the survey say about OpenAI?" matches "Source: OpenAI", which only names what was asked
+            # about: the row's other cells say what about it.
+            rest = "; ".join(f"{h}: {v}" for _, _, h, v in scored if (h, v) != answer_cell[2:])
+            return f"{answer_cell[3]} — {rest}"
         _, _, h0, v0 = ordered[0]
         subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
         rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)
