@@ -390,3 +390,11 @@ def test_a_row_found_by_the_name_asked_about_says_what_about_it(assistant):
     # A cell the question only describes ("Strong (if specified)") still follows the row's subject.
     assert assistant.ask("Which approach has strong deception detection if properties are specified?").text \
         .startswith("Formal Verification — ")
+
+
+def test_a_question_about_the_works_cited_gets_the_references(assistant):
+    # A list of works cited was never a section answer (its titles matched unrelated questions); a question asking
+    # for it by its name ("references", or a reader's word for it) gets it.
+    answer = assistant.ask("Which papers does the survey cite?")
+    assert answer.scope == "section"
+    assert "Towards Monosemanticity" in answer.text and "In-context Learning and Induction Heads" in answer.text

@@ -219,8 +219,10 @@ class Composer:
         scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
         for key in candidates:
             sec = self.tree.sections.get(key)
-            if sec is None or sec.units() < 2 or sec.bibliography:
+            if sec is None or sec.units() < 2:
                 continue
+            if sec.bibliography and not set(self.scorer.stem_set(sec.heading)) & set(q.terms):
+                continue  # a list of works cited answers only a question about it ("Which papers are cited?")
             kids: dict = {}
             for p in top:
                 if p.source == sec.source and tuple(p.section.split(PATH_SEP))[: len(sec.path)] == sec.path:
