@@ -398,3 +398,11 @@ def test_a_question_about_the_works_cited_gets_the_references(assistant):
     answer = assistant.ask("Which papers does the survey cite?")
     assert answer.scope == "section"
     assert "Towards Monosemanticity" in answer.text and "In-context Learning and Induction Heads" in answer.text
+
+
+def test_a_row_named_by_the_question_leads_with_its_name_then_the_asked_cell(assistant):
+    # Was "Year: 2022 (Significance: ...)", without the milestone, and "Approach: Formal Verification (Current
+    # Maturity: ...)": the header of the row's name came first.
+    assert assistant.ask("What happened in 2022?").text.startswith("2022 — Milestone: Induction Heads")
+    assert assistant.ask("How mature is formal verification?").text.startswith(
+        "Formal Verification — Current Maturity: Theoretical")

@@ -492,11 +492,12 @@ class Composer:
         lead_stems = set(self.stats.stem_all(tokens(lead)))
         return any(s not in lead_stems for s in u.own)
 
-    def echoes(self, q: Question, value: str) -> bool:
-        """Whether a cell only names what the question is about ("OpenAI"): a name the question gives, and no
-        word the question does not say ("Strong (if specified)" answers "Which approach is strong ...?")."""
+    def echoes(self, q: Question, value: str, named: bool = True) -> bool:
+        """Whether a cell only names what the question is about ("OpenAI"; a row's own name, ``named=False``, such
+        as "2022"): no word the question does not say, and a name it gives ("Strong (if specified)" answers "Which
+        approach is strong ...?")."""
         stems = set(self.stats.stem_all([w for w in tokens(value) if w not in STOPWORDS]))
-        return bool(stems) and stems <= set(q.terms) and bool(q.names_in(self.scorer.stem_set(value)))
+        return bool(stems) and stems <= set(q.terms) and (not named or bool(q.names_in(self.scorer.stem_set(value))))
 
     def render_row(self, q: Question, u: Unit) -> str:
         """A table row as a person writes it: the row's subject and the cell that answers, then context.
@@ -528,6 +529,10 @@ class Composer:
         for scored_cell in sorted(scored, key=lambda x: -x[0]):
             if scored_cell not in ordered and scored_cell[0] > 0 and len(ordered) < 4:
                 ordered.append(scored_cell)
+        if answer_cell is key_cell and self.echoes(q, key_cell[3], named=False):
+            # "What happened in 2022?" matches the row's name, "2022": the answer is the rest of the row.
+            asked_first = [c for c in ordered if c is not key_cell] + [c for c in scored[1:] if c not in ordered]
+            return f"{key_cell[3]} — " + "; ".join(f"{h}: {v}" for _, _, h, v in asked_first[:3])
         if len(ordered) == 1:
             # "What is neural network dark matter?" matches the row's name; the answer is the rest.
             ordered += [s for s in scored if s not in ordered][:2]
