@@ -406,3 +406,9 @@ def test_a_row_named_by_the_question_leads_with_its_name_then_the_asked_cell(ass
     assert assistant.ask("What happened in 2022?").text.startswith("2022 — Milestone: Induction Heads")
     assert assistant.ask("How mature is formal verification?").text.startswith(
         "Formal Verification — Current Maturity: Theoretical")
+
+
+def test_a_possessive_size_asks_for_an_amount(assistant):
+    # "What is the size of Gemma Scope 2?" was answered and "What is Gemma Scope 2's size?" got Gemma Scope's summary.
+    assert assistant.read_question("What is Gemma Scope 2's size?").qtype == "count"
+    assert "110 PB" in assistant.ask("What is Gemma Scope 2's size?").text
