@@ -412,3 +412,14 @@ def test_a_possessive_size_asks_for_an_amount(assistant):
     # "What is the size of Gemma Scope 2?" was answered and "What is Gemma Scope 2's size?" got Gemma Scope's summary.
     assert assistant.read_question("What is Gemma Scope 2's size?").qtype == "count"
     assert "110 PB" in assistant.ask("What is Gemma Scope 2's size?").text
+
+
+def test_an_overview_asked_of_nothing_in_particular_gets_the_main_document(assistant):
+    # "Give me an overview." matched the survey's link to an "Epistemic Tools Overview"; "What is the bottom line?"
+    # and "TL;DR?" were refused ("TL" and "DR" are no names the corpus knows).
+    for question in ("Give me an overview.", "What are the key takeaways?", "What is the bottom line?", "TL;DR?",
+                     "What does the survey argue?", "Give me an overview of interpretability for AI safety."):
+        answer = assistant.ask(question)
+        assert answer.scope == "document", question
+        assert answer.text.startswith("Comprehensive survey of the interpretability sufficiency debate"), question
+    assert assistant.ask("Give me an overview of RLHF.").scope != "document"

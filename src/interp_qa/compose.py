@@ -83,6 +83,12 @@ class Composer:
         ``section_sims`` (section key -> cosine similarity of its card to the question) lets a
         question be answered by a whole section or a comparison rather than one fact.
         """
+        if q.whole_document and self.tree is not None and self.main_document is not None:
+            main = self.main_document()
+            if main:  # "Give me an overview.": the main document's digest, whatever passage is nearest
+                text, cites = document_digest(self.tree, main)
+                return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                              scope="document", standalone_question=q.standalone)
         unknown = self.unknown_terms(q)
         best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
         if q.best_similarity is not None:

@@ -63,6 +63,14 @@ DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
 ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
+# "Give me an overview.", "What are the key takeaways?", "TL;DR": asks for the whole of what is read when nothing
+# else is asked ("overview" matched the survey's link to an "Epistemic Tools Overview").
+OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summary|summari[sz]e|takeaways?|gist|"
+                        r"big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?))\b", re.I)
+# What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
+# the word "argue" ("arguing" in a reference's summary).
+DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss)s?\b|"
+                            r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
                          r"\bcase for\b.*\bcase against\b|\bupsides? and downsides?\b|\bgood and bad\b|"
@@ -104,6 +112,7 @@ class Question:
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
+    whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
     naming: dict[str, set[str]] = field(default_factory=dict)
@@ -163,7 +172,14 @@ class QuestionReader:
         if follow:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
-        for s in self.content_stems(ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))):
+        asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))
+        about = bool(ABOUT_DOCUMENT_Q.search(question)) or bool(OVERVIEW_Q.search(question))
+        # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
+        # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
+        topic = [s for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked)))
+                 if self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
+        whole = about and not follow and not topic
+        for s in self.content_stems(asked):
             terms[s] = 1.0
         expansion = self.expand(question)
         for s in self.content_stems(" ".join(expansion)):
@@ -173,10 +189,11 @@ class QuestionReader:
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
         carried = self.key_terms(prev[0]) if follow else []
-        q = Question(question, terms, self.key_terms(question), qtype, search, carried,
+        q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", question)), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
+        q.whole_document = whole
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
