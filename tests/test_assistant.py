@@ -159,6 +159,9 @@ def test_a_comparison_finds_both_sides(assistant):
         ("What is the difference between RLHF and red-teaming in scalability?",
          ["RLHF scalability", "red-teaming scalability"]),
         ("How many features did OpenAI extract from GPT-4?", ["How many features did OpenAI extract from GPT-4?"]),
+        ("How do Anthropic's and OpenAI's results compare?", ["Anthropic's", "OpenAI's results"]),
+        ("How do GPT-4 and Claude 3 Sonnet compare on the feature gap?",
+         ["GPT-4 the feature gap", "Claude 3 Sonnet the feature gap"]),
     ],
 )
 def test_comparison_sides(question, sides):

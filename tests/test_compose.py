@@ -423,3 +423,10 @@ def test_an_overview_asked_of_nothing_in_particular_gets_the_main_document(assis
         assert answer.scope == "document", question
         assert answer.text.startswith("Comprehensive survey of the interpretability sufficiency debate"), question
     assert assistant.ask("Give me an overview of RLHF.").scope != "document"
+
+
+def test_how_do_a_and_b_compare_gives_each_side(assistant):
+    # "How do A and B compare?" was no comparison: the answer named both labs in one sentence and compared nothing.
+    answer = assistant.ask("How do Anthropic's and OpenAI's results compare?")
+    assert answer.scope == "comparison"
+    assert "34 million features" in answer.text and "16 million features" in answer.text

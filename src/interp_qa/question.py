@@ -330,11 +330,13 @@ HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
                       r"stacks? up against|differs? from|as opposed to)\s+", re.I)
-# "Compare A and B on C", "the difference between A and B in C"
+# "Compare A and B on C", "the difference between A and B in C", "How do A and B compare on C?"
 COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
                         r"^.*?\bdifferences? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
-                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$", re.I)
+                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$|"
+                        r"^(?:how|in what ways?|where)\s+(?:do|does|did)\s+(?P<a3>.+?)\s+and\s+(?P<b3>.+?)\s+"
+                        r"(?:compare|differ|contrast)(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c3>.+))?$", re.I)
 # A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
 NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
 INLINE_OR_RE = re.compile(rf"\b(?P<a>{NAME})\s+(?:or|vs\.?|versus)\s+(?P<b>{NAME})")
@@ -355,8 +357,8 @@ def comparison_sides(question: str) -> list[str]:
     q = question.strip().rstrip("?.! ")
     m = COMPARE_RE.match(q)
     if m:
-        a, b = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
-        rest = m.group("c") or m.group("c2") or ""  # what they are compared on
+        a, b = m.group("a") or m.group("a2") or m.group("a3"), m.group("b") or m.group("b2") or m.group("b3")
+        rest = m.group("c") or m.group("c2") or m.group("c3") or ""  # what they are compared on
         return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
     parts = SIDES_RE.split(q)
     m = INLINE_OR_RE.search(q)
