@@ -257,8 +257,8 @@ class Composer:
         return sec, score
 
     def focus(self, q: Question) -> Callable[[Passage], bool] | None:
-        """Whether a passage (by its heading path or text) names what the question names ("RLHF"), when it names
-        something rare enough to say what it is about; None when it names nothing, or two sides to compare."""
+        """A test of whether a passage (by its heading path or text) names what the question names ("RLHF"), for a
+        digest to keep; None when the question names nothing rare enough to say what it is about, or two sides."""
         if len(q.sides) == 2:
             return None
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]

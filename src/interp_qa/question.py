@@ -173,12 +173,12 @@ class QuestionReader:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))
-        about = bool(ABOUT_DOCUMENT_Q.search(question)) or bool(OVERVIEW_Q.search(question))
+        about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
         topic = [s for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked)))
                  if self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
-        whole = about and not follow and not topic
+        whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not topic
         for s in self.content_stems(asked):
             terms[s] = 1.0
         expansion = self.expand(question)
@@ -192,7 +192,7 @@ class QuestionReader:
         q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", question)), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
-        q.about_document = bool(ABOUT_DOCUMENT_Q.search(question))
+        q.about_document = about_document
         q.whole_document = whole
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))

@@ -69,7 +69,9 @@ LIST_TIE_ITEMS = 2
 SIDE_SHARE = 0.5
 # A table row's answering cell: question words in a cell's values count this much against its header's.
 ROW_VALUE_WEIGHT = 0.6
-# Naming terms: a key term is "rare" when at most this share of passages holds it ("AI" is not).
+# Naming terms: a key term is "rare" when at most this share of passages holds it ("AI" is not). A question with
+# no rarer word than that besides an overview's ("Give me an overview of interpretability for AI safety") asks
+# about the main document as a whole.
 NAMING_DF_SHARE = 0.2
 
 # ----- abstention -------------------------------------------------------------------------------------
