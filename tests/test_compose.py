@@ -272,6 +272,14 @@ def test_contractions_of_stopwords_are_stopwords(assistant):
     # "What's" is "what"; "can't" would match "Can't rule out deception" in the red-teaming row.
     assert set(assistant.read_question("What's the bottom line? Can't it, whether or not?").terms) == {
         "bottom", "line"}
+    # ... typed without the apostrophe too.
+    assert set(assistant.read_question("whats the bottom line? cant it?").terms) == {"bottom", "line"}
+
+
+def test_a_question_in_capitals_names_nothing_by_them(assistant):
+    # "WERE" read as an acronym the corpus never mentions: the question was refused.
+    assert "WERE" not in assistant.read_question("WHAT SAFETY CONCEPTS WERE FOUND IN CLAUDE?").key_terms
+    assert not assistant.ask("WHAT SAFETY CONCEPTS WERE FOUND IN CLAUDE?").abstained
 
 
 def test_fail_is_a_reader_s_word_for_insufficient(assistant):

@@ -240,6 +240,8 @@ class QuestionReader:
     def key_terms(self, text: str) -> list[str]:
         """Names, model versions, numbers: things the corpus must mention to answer."""
         out = []
+        if not any(c.islower() for c in text):
+            text = text.lower()  # "WHAT WAS FOUND IN CLAUDE?": capitals that shout name nothing ("WERE")
         for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
             word = m.group(0).rstrip(".'").replace("'s", "")
             first = word.split()[0]

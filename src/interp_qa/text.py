@@ -57,6 +57,9 @@ STOPWORDS = set(
 # would match "Can't rule out deception").
 STOPWORDS |= {w + end for w in STOPWORDS for end in ("'s", "'re", "'ve", "'ll", "'d", "'m", "n't")} | {
     "can't", "won't", "shan't", "ain't"}
+# ... and as typed without the apostrophe ("whats the bottom line"), where that is no other word ("its", "wed").
+STOPWORDS |= {"whats", "whos", "hows", "wheres", "whys", "thats", "theres", "isnt", "arent", "doesnt", "dont",
+              "didnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt", "wasnt", "werent", "hasnt", "havent"}
 
 
 def tokens(text: str) -> list[str]:
