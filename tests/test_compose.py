@@ -438,12 +438,3 @@ def test_how_do_a_and_b_compare_gives_each_side(assistant):
     answer = assistant.ask("How do Anthropic's and OpenAI's results compare?")
     assert answer.scope == "comparison"
     assert "34 million features" in answer.text and "16 million features" in answer.text
-
-
-def test_a_misspelt_word_is_read_as_the_corpus_word_closest_to_it(assistant):
-    reader = assistant.steps[0]
-    assert reader.spelling("How many fetures did OpenAI extract?") == {"fetures": "features"}
-    assert reader.spelling("What unresolved questions remain?") == {}  # a reader's word synonyms.txt knows
-    assert reader.spelling("What are sycophantic features?") == {}  # no corpus word is clearly it
-    answer = assistant.ask("how does interpretabilty compare to rlhf")
-    assert answer.scope == "comparison" and "RLHF" in answer.text

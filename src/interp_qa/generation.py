@@ -292,16 +292,6 @@ class GenerationFiles:
                                                                           show_progress=False)
         self.bm25.similarity_top_k = min(candidates, self.size)
 
-    def near(self, word: str, spread: int = 2) -> list[str]:
-        """Words of the corpus ``word`` may be a misspelling of: the same first two letters and a length within
-        ``spread`` (a range scan of the vocabulary's key, quick at any size)."""
-        head = word[:2]
-        with self._lock:
-            rows = self.db.execute(
-                "SELECT word FROM vocab WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
-                (head, head + "\uffff", len(word) - spread, len(word) + spread)).fetchall()
-        return [r[0] for r in rows]
-
     def documents(self) -> list[tuple[str, str, int]]:
         """(source, title, passages) of every document."""
         with self._lock:

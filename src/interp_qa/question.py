@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from .text import MONTHS, STOPWORDS, lancaster, tokens
 from .types import Passage
-from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SPELLING_RATIO, SYNONYM_WEIGHT
+from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
 
 class CorpusStats(Protocol):
@@ -28,8 +28,6 @@ class CorpusStats(Protocol):
     size: int  # passages in the index
 
     def stem_all(self, words: list[str]) -> list[str]: ...
-
-    def near(self, word: str) -> list[str]: ...  # corpus words it may be a misspelling of
 
     def idf(self, stem: str) -> float: ...
 
@@ -166,27 +164,6 @@ class QuestionReader:
         low = question.lower()
         return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
 
-    def spelling(self, question: str) -> dict[str, str]:
-        """Corpus words for a question's misspelt ones: "interpretibility" -> "interpretability".
-
-        A word of six letters or more that the corpus lacks, in whatever form, is replaced by the corpus word
-        closest to it (difflib's ratio at least ``SPELLING_RATIO``), when one is clearly closest.
-        """
-        import difflib
-
-        out: dict[str, str] = {}
-        # A reader's word synonyms.txt knows ("unresolved" for "cruxes") is no misspelling.
-        known = {t for _, alts in self.synonyms for m in alts.finditer(question) for t in tokens(m.group(0))}
-        for w in dict.fromkeys(tokens(question)):
-            if len(w) < 6 or not w.isalpha() or w in STOPWORDS or w in known or w in self.stats.vocab \
-                    or self.stats.stem_all([w])[0] in self.stats.doc_freq:
-                continue
-            scored = sorted(((difflib.SequenceMatcher(None, w, c).ratio(), c) for c in self.stats.near(w)),
-                            reverse=True)
-            if scored and scored[0][0] >= SPELLING_RATIO and (len(scored) < 2 or scored[1][0] < scored[0][0]):
-                out[w] = scored[0][1]
-        return out
-
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
         prev = [h for h in (history or []) if h.strip()][-1:]  # the last user turn carries the subject
@@ -195,9 +172,6 @@ class QuestionReader:
         if follow:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
-        fixed = self.spelling(question)
-        if fixed:  # read and searched as if spelt right (the answer still shows the question as asked)
-            question = re.sub(r"[A-Za-z]+", lambda m: fixed.get(m.group(0).lower(), m.group(0)), question)
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words

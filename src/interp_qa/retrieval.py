@@ -155,10 +155,6 @@ class Retriever:
             self._query_vectors[query] = vec
         return vec
 
-    def near(self, word: str) -> list[str]:
-        """Corpus words ``word`` may be a misspelling of (see :meth:`GenerationFiles.near`)."""
-        return self.files.near(word)
-
     def stem_all(self, words: list[str]) -> list[str]:
         return self.stemmer.stemWords(words)
 

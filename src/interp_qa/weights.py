@@ -8,9 +8,6 @@ Each says what it does and on which set it was fitted ("questions" = eval/questi
 # ----- question reading ---------------------------------------------------------------------------
 # A follow-up's earlier question: its words weigh this much against the new question's 1.0.
 FOLLOW_UP_CARRIED = 0.4
-# A question word the corpus lacks is read as the corpus word this close to it (difflib ratio; "interpretibility"
-# is 0.94 from "interpretability"; "sycophantic" is 0.83 from "sycophancy" and stays as asked).
-SPELLING_RATIO = 0.88
 # A corpus word the question says in other words ("drawbacks" for "weaknesses"); synonyms.txt.
 # Fitted on questions + paraphrases (session 4: hit@1 .874 -> .883).
 SYNONYM_WEIGHT = 0.9
