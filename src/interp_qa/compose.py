@@ -535,18 +535,15 @@ class Composer:
         for scored_cell in sorted(scored, key=lambda x: -x[0]):
             if scored_cell not in ordered and scored_cell[0] > 0 and len(ordered) < 4:
                 ordered.append(scored_cell)
-        if answer_cell is key_cell and self.echoes(q, key_cell[3], named=False):
-            # "What happened in 2022?" matches the row's name, "2022": the answer is the rest of the row.
-            asked_first = [c for c in ordered if c is not key_cell] + [c for c in scored[1:] if c not in ordered]
-            return f"{key_cell[3]} — " + "; ".join(f"{h}: {v}" for _, _, h, v in asked_first[:3])
+        # The best cell only names what was asked about: the row's own name ("What happened in 2022?") or a name
+        # the question gives ("What does the survey say about OpenAI?" matches "Source: OpenAI"). It leads, and
+        # the row's other cells, asked-for first, say what about it.
+        if self.echoes(q, answer_cell[3], named=answer_cell is not key_cell):
+            others = [c for c in ordered if c is not answer_cell] + [c for c in scored if c not in ordered]
+            return f"{answer_cell[3]} — " + "; ".join(f"{h}: {v}" for _, _, h, v in others[:3])
         if len(ordered) == 1:
             # "What is neural network dark matter?" matches the row's name; the answer is the rest.
             ordered += [s for s in scored if s not in ordered][:2]
-        elif answer_cell is not key_cell and self.echoes(q, answer_cell[3]):
-            # "What does the survey say about OpenAI?" matches "Source: OpenAI", which only names what was asked
-            # about: the row's other cells say what about it.
-            rest = "; ".join(f"{h}: {v}" for _, _, h, v in scored if (h, v) != answer_cell[2:])
-            return f"{answer_cell[3]} — {rest}"
         _, _, h0, v0 = ordered[0]
         subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
         rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)

@@ -50,8 +50,9 @@ COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat 
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
                      r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
 # "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
-# "When would interpretability fall short?" asks for conditions, not a date.
-WHEN_Q = re.compile(r"^\W*(?:and |so |but |then )?when\b(?!\s+(?:would|could|might|should|can|must)\b)|"
+# "When would interpretability fall short?" asks for conditions, not a date (CONDITIONS_Q).
+CONDITIONAL_MODALS = r"(?:would|could|might|should|can|must)\b"
+WHEN_Q = re.compile(rf"^\W*(?:and |so |but |then )?when\b(?!\s+{CONDITIONAL_MODALS})|"
                     r"\bwhen (?:was|were|did|do|does|is|are|will|has|had)\b|"
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
@@ -83,8 +84,8 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
                             re.I)
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
-CONDITIONS_Q = re.compile(r"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
-                          r"^\W*when (?:would|could|might|does|do|is|are|will|can|should)\b", re.I)
+CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
+                          rf"^\W*when\s+{CONDITIONAL_MODALS}", re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b",
                           re.I)
@@ -176,9 +177,9 @@ class QuestionReader:
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
-        topic = [s for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked)))
-                 if self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
-        whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not topic
+        whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not any(
+            self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
+            for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked))))
         for s in self.content_stems(asked):
             terms[s] = 1.0
         expansion = self.expand(question)
