@@ -438,3 +438,13 @@ def test_how_do_a_and_b_compare_gives_each_side(assistant):
     answer = assistant.ask("How do Anthropic's and OpenAI's results compare?")
     assert answer.scope == "comparison"
     assert "34 million features" in answer.text and "16 million features" in answer.text
+
+
+def test_what_the_survey_does_is_no_topic_of_the_question(assistant):
+    # "What does the survey conclude about scalability?" weighed "conclude" (one reference's word) over
+    # "scalability" and got the whole survey's digest.
+    question = assistant.read_question("What does the survey conclude about scalability?")
+    assert "conclud" not in question.terms and "scalabl" in question.terms
+    answer = assistant.ask("What does the survey conclude about scalability?")
+    assert answer.scope != "document"
+    assert "Scalability" in answer.text

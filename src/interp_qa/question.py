@@ -70,7 +70,8 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summ
                         r"big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?))\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
-DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss)s?\b|"
+DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
+                            r"mention|report)(?:s|d|ed)?\b|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -180,7 +181,9 @@ class QuestionReader:
         whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not any(
             self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
             for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked))))
-        for s in self.content_stems(asked):
+        # "What does the survey conclude about deception?": what the survey does is no topic ("conclude", in one
+        # reference, outweighed "deception" and the answer was the whole survey's digest).
+        for s in self.content_stems(DOCUMENT_VERBS.sub(" ", asked) if about_document else asked):
             terms[s] = 1.0
         expansion = self.expand(question)
         for s in self.content_stems(" ".join(expansion)):
