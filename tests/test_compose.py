@@ -448,3 +448,24 @@ def test_what_the_survey_does_is_no_topic_of_the_question(assistant):
     answer = assistant.ask("What does the survey conclude about scalability?")
     assert answer.scope != "document"
     assert "Scalability" in answer.text
+
+
+def test_a_comparison_of_two_references_gives_each_ones_summary(assistant):
+    # "Gemma Scope" is all of "Gemma Scope 2" but "2": the sides had no words of their own and nothing compared;
+    # a reference that no table row or sub-section names is found by its title.
+    answer = assistant.ask("How does Gemma Scope compare with Gemma Scope 2?")
+    assert answer.scope == "comparison"
+    titles = [c.title.split(":")[0] for c in answer.citations]
+    assert titles == ["Gemma Scope", "Gemma Scope 2"]
+    first, second = answer.text.split("\n")
+    assert first.startswith("- Gemma Scope ") and not first.startswith("- Gemma Scope 2")
+    assert second.startswith("- Gemma Scope 2")
+
+
+def test_a_comparison_side_prefers_the_name_with_no_words_besides(assistant):
+    # "interpretability" named "What Would Interpretability Need to Achieve?" as well as the "Interpretability"
+    # sub-section, and the first found won: the side was "5. Be tamper-proof".
+    answer = assistant.ask("Compare interpretability with red-teaming as safety tools.")
+    assert answer.scope == "comparison"
+    assert "- Interpretability — Strengths: Direct verification" in answer.text
+    assert "tamper-proof" not in answer.text

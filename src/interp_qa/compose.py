@@ -294,6 +294,8 @@ class Composer:
             return None
         side_stems = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
         a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
+        if bool(a) != bool(b):  # "Gemma Scope" vs "Gemma Scope 2": each is all its words (names with no more win)
+            a, b = side_stems
         # Each side's row or sub-section may not be retrieved itself: look beside what was, in the same
         # table or among the sibling sub-sections.
         assert self.tree is not None
@@ -303,14 +305,14 @@ class Composer:
             for sec in near:
                 for sib in sec.passages:
                     pool.setdefault(sib.id, sib)
-        out = []
+        out: list[list[Passage]] = []
         for own in (a, b):
             weight = sum(self.stats.idf(s) for s in own)
             if not own or weight <= 0:
                 return None
             found = []
             for kind in ("table_row", "list"):
-                best, best_share = None, 0.0
+                best, best_share = None, (0.0, 0.0)
                 for p in pool.values():
                     if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
                         continue
@@ -321,15 +323,41 @@ class Composer:
                     stems = self.scorer.stem_set(name)
                     plain = set(self.stats.stem_all(tokens(name)))
                     named = sum(self.stats.idf(s) for s in own & stems)
-                    share = max(named / weight, min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0)))
+                    exact = min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0))
+                    share = (max(named / weight, exact), exact)  # ties go to the name with no words besides
                     if share > best_share:
                         best, best_share = p, share
-                if best is not None and best_share >= SCOPE_SIDE_NAMED:
+                if best is not None and best_share[0] >= SCOPE_SIDE_NAMED:
                     found.append(best)
+            if not found:
+                # A side no row or sub-section names may be a document: "How does MAIA differ from Gemma Scope?"
+                # gets the passage best naming it in its title or text, found by the side's own search.
+                found = self.named_passage(own, passages + [p for p in q.reserve if p.id not in pool],
+                                           {p.id for side in out for p in side})
             if not found:
                 return None
             out.append(found)
         return out
+
+    def named_passage(self, own: set[str], passages: list[Passage], used: set[str]) -> list[Passage]:
+        """The passage of a document whose title names ``own`` (the title's name with no words besides first, then
+        the best ranked of ``passages``), not one of ``used``; none when no title names it."""
+        best, best_key = None, (0.0, 0.0)
+        weight = sum(self.stats.idf(s) for s in own) or 1.0
+        for rank, p in enumerate(passages):
+            if p.kind == "metadata":
+                continue
+            in_title = sum(self.stats.idf(s) for s in own & self.scorer.stem_set(p.title)) / weight
+            if in_title < 1.0 or p.id in used:
+                continue
+            # The title's name, before its subtitle: "Gemma Scope" is "Gemma Scope: Open Sparse Autoencoders for
+            # Gemma 2 ...", not "Gemma Scope 2: Helping ...". Overlap by idf over the union of both names' words.
+            head = set(self.stats.stem_all(tokens(re.split(r":|\s—\s", p.title, maxsplit=1)[0])))
+            union = sum(self.stats.idf(s) for s in own | head) or 1.0
+            key = (in_title + sum(self.stats.idf(s) for s in own & head) / union, -rank)
+            if best is None or key > best_key:
+                best, best_key = p, key
+        return [best] if best is not None else []
 
     def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
         topics: list[str] = []

@@ -278,7 +278,9 @@ def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
     if sec is not None and p.kind == "list":
         _, items = list_lines(p)
         return f"- {sec.heading} — " + "; ".join(short_item(i, 0) for i in items) + f" [{cite(p)}]"
-    return f"- {ensure_period(cut(p.text, 300))} [{cite(p)}]"
+    head = re.split(r":\s|\s—\s", p.title, maxsplit=1)[0]  # "Gemma Scope 2", not its subtitle
+    named = "" if not head or p.text.startswith(head) else f"{head} — "  # a reference's passage: which reference
+    return f"- {named}{ensure_period(cut(p.text, 300))} [{cite(p)}]"
 
 
 def comparison(tree: SectionTree, sides: list[list[Passage]], budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
