@@ -162,6 +162,10 @@ def test_a_comparison_finds_both_sides(assistant):
         ("How do Anthropic's and OpenAI's results compare?", ["Anthropic's", "OpenAI's results"]),
         ("How do GPT-4 and Claude 3 Sonnet compare on the feature gap?",
          ["GPT-4 the feature gap", "Claude 3 Sonnet the feature gap"]),
+        # "different from", "better than", "What distinguishes A from B?" compared nothing
+        ("How is Gemma Scope 2 different from Gemma Scope?", ["How is Gemma Scope 2", "Gemma Scope"]),
+        ("Is formal verification better than interpretability?", ["Is formal verification", "interpretability"]),
+        ("What distinguishes scalable oversight from RLHF?", ["scalable oversight", "RLHF"]),
     ],
 )
 def test_comparison_sides(question, sides):
