@@ -425,8 +425,10 @@ def test_a_possessive_size_asks_for_an_amount(assistant):
 def test_an_overview_asked_of_nothing_in_particular_gets_the_main_document(assistant):
     # "Give me an overview." matched the survey's link to an "Epistemic Tools Overview"; "What is the bottom line?"
     # and "TL;DR?" were refused ("TL" and "DR" are no names the corpus knows).
+    # "What does the survey conclude overall?" got "Question: Is ... AI safer overall?" ("overall" was its topic).
     for question in ("Give me an overview.", "What are the key takeaways?", "What is the bottom line?", "TL;DR?",
-                     "What does the survey argue?", "Give me an overview of interpretability for AI safety."):
+                     "What does the survey argue?", "Give me an overview of interpretability for AI safety.",
+                     "What does the survey conclude overall?"):
         answer = assistant.ask(question)
         assert answer.scope == "document", question
         assert answer.text.startswith("Comprehensive survey of the interpretability sufficiency debate"), question

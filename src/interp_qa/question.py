@@ -67,7 +67,8 @@ ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|d
 # "Give me an overview.", "What are the key takeaways?", "TL;DR": asks for the whole of what is read when nothing
 # else is asked ("overview" matched the survey's link to an "Epistemic Tools Overview").
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summary|summari[sz]e|takeaways?|gist|"
-                        r"big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?))\b", re.I)
+                        r"big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?)|overall|"
+                        r"on the whole|in general)\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"

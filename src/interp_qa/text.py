@@ -49,7 +49,7 @@ STOPWORDS = set(
     any all each per if else also just very more most much many few other another only own same too
     s t don tell explain describe give list name say said according does did please me us one ones
     survey corpus text page mentioned mention main
-    actually really truly basically essentially exactly quite anyway far still already ever even anymore well
+    actually really truly basically essentially exactly quite anyway far still already ever even anymore well overall
     itself themselves ourselves yourself yourselves myself himself herself whether
     """.split()
 )
