@@ -354,3 +354,13 @@ def test_module_level_ask_stream(monkeypatch, assistant):
     final = pieces[-1]
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in pieces[:-1])
     assert "".join(pieces[:-1]) == final.text and len(pieces) > 3
+
+
+def test_a_follow_up_to_a_comparison_compares_with_the_new_thing(assistant):
+    # "And with red-teaming?" after "How does interpretability compare with RLHF?" gave the whole table of approaches.
+    answer = assistant.ask("And with red-teaming?", history=["How does interpretability compare with RLHF?"])
+    assert answer.scope == "comparison"
+    assert answer.text.startswith("- Mechanistic Interpretability — ")
+    assert "Red-Teaming — " in answer.text and "RLHF / Constitutional AI —" not in answer.text
+    assert assistant.read_question("And OpenAI?", history=["How many features did Anthropic extract?"]).sides == [
+        "And OpenAI?"]

@@ -196,6 +196,8 @@ class QuestionReader:
         carried = self.key_terms(prev[0]) if follow else []
         q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", question)), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
+        if follow and len(q.sides) == 1:
+            q.sides = follow_up_sides(question, comparison_sides(prev[0]))
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = about_document
         q.whole_document = whole
@@ -282,6 +284,20 @@ def question_type(q: str) -> str:
     if LIST_Q.search(q):
         return "list"
     return "other"
+
+
+# "And with red-teaming?", "What about AI control?": what a follow-up puts in place of a comparison's second side.
+SIDE_FOLLOW_UP_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what about|same for|and for|versus|vs\.?)?"
+                               r"\s*(?:with|to|against|versus|vs\.?|compared (?:to|with))?\s+(?P<x>.+?)\W*$", re.I)
+
+
+def follow_up_sides(question: str, earlier: list[str]) -> list[str]:
+    """A follow-up to a comparison ("How does interpretability compare with RLHF?" then "And with red-teaming?")
+    compares the earlier first side with the new thing; anything else keeps ``[question]``."""
+    m = SIDE_FOLLOW_UP_RE.match(question)
+    if len(earlier) != 2 or m is None or len(tokens(m.group("x"))) > 4:
+        return [question]
+    return [earlier[0], m.group("x")]
 
 
 def is_follow_up(q: str) -> bool:
