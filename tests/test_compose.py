@@ -471,3 +471,11 @@ def test_a_comparison_side_prefers_the_name_with_no_words_besides(assistant):
     assert answer.scope == "comparison"
     assert "- Interpretability — Strengths: Direct verification" in answer.text
     assert "tamper-proof" not in answer.text
+
+
+def test_a_compound_number_counts_only_what_it_is_joined_to(assistant):
+    # "How many features did Anthropic extract?" was answered by "... features from 1-layer transformers": the 1
+    # counts layers, not features.
+    answer = assistant.ask("How many features did Anthropic extract?")
+    assert "34M features" in answer.text or "34 million features" in answer.text
+    assert "1-layer" in assistant.ask("How many layers did the Towards Monosemanticity transformer have?").text

@@ -389,7 +389,7 @@ class Composer:
     @staticmethod
     def _holds_amount(q: Question, u: Unit) -> bool:
         text = u.text if u.kind != "lead" else u.passage.text
-        return bool(fact_numbers(text, set(NUMBER_RE.findall(q.text))) or AMOUNT_WORDS_RE.search(text))
+        return bool(fact_numbers(text, set(NUMBER_RE.findall(q.text)), q.counted) or AMOUNT_WORDS_RE.search(text))
 
     def unknown_terms(self, q: Question) -> list[str]:
         missing = []
@@ -462,11 +462,11 @@ class Composer:
                     chosen.append(extra)
                     covered |= extra.covered
         asked = set(NUMBER_RE.findall(q.text))
-        given = {n for c in chosen for n in fact_numbers(c.text, asked)} if q.qtype == "count" else set()
+        given = {n for c in chosen for n in fact_numbers(c.text, asked, q.counted)} if q.qtype == "count" else set()
         for u in units[1:4]:
             if len(chosen) >= 2:
                 break
-            if given & set(fact_numbers(u.text, asked)):
+            if given & set(fact_numbers(u.text, asked, q.counted)):
                 continue  # "How many ...?" is answered once: a unit repeating the answer's number says it again
             new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
             if u.score >= JOIN_SHARE * best.score and new and u.text not in {c.text for c in chosen}:

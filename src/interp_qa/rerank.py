@@ -174,7 +174,7 @@ def meta_bonus(q: Question, line: str, stems: set[str], derived: bool = False) -
         # "When was it published?" wants the Year line, not the Publisher line. A field wanted by the
         # question's type weighs less than one it names: "2024 (May)" in the timeline says more than "Year: 2024".
         return META_TYPE_FIELD if header in META_FOR[q.qtype] else META_OTHER_FIELD
-    if q.qtype == "count" and not fact_numbers(line.split(":", 1)[-1], set(NUMBER_RE.findall(q.text))):
+    if q.qtype == "count" and not fact_numbers(line.split(":", 1)[-1], set(NUMBER_RE.findall(q.text)), q.counted):
         return META_OTHER_FIELD  # "How many ...?" is not answered by "Organization: DeepMind", whatever the field
     if (stems - GENERIC_FIELDS) & set(q.terms) or derived:
         return META_NAMED_FIELD
@@ -217,7 +217,7 @@ def type_bonus(q: Question, text: str) -> float:
     """Favour units holding the kind of fact asked for (a number the question does not contain)."""
     qtype = q.qtype
     asked = set(NUMBER_RE.findall(q.text))
-    if qtype == "count" and fact_numbers(text, asked):
+    if qtype == "count" and fact_numbers(text, asked, q.counted):
         return COUNT_BONUS
     if qtype == "when":
         month = re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
@@ -240,13 +240,21 @@ AMOUNT_WORDS_RE = re.compile(r"\b(?:a|one|two) (?:third|quarter|half)\b|\bhalf\b
 NAME_NUMBER_RE = re.compile(r"(?:\b[A-Z][\w]*[\s-]|-)$")
 
 
-def fact_numbers(text: str, asked: set[str]) -> list[str]:
-    """Numbers in ``text`` that could answer "how many": not asked already, not a year, not a version."""
+def fact_numbers(text: str, asked: set[str], counted: str | None = None) -> list[str]:
+    """Numbers in ``text`` that could answer "how many": not asked already, not a year, not a version, and not
+    a compound's number ("1-layer transformers" counts no features) unless it counts what is asked ("layers")."""
     out = []
     for m in NUMBER_RE.finditer(text):
         n = m.group(0)
         if n in asked or YEAR_RE.fullmatch(n) or NAME_NUMBER_RE.search(text[max(0, m.start() - 20) : m.start()]):
             continue
+        compound = COMPOUND_RE.match(text, m.end())
+        if compound and not (counted and counted.lower().startswith(compound.group(1).lower())):
+            continue
         out.append(n)
     return out
+
+
+# "1-layer", "8-layer": a number joined to the word it describes.
+COMPOUND_RE = re.compile(r"-([a-z]{3,})\b")
 
