@@ -479,3 +479,18 @@ def test_a_compound_number_counts_only_what_it_is_joined_to(assistant):
     answer = assistant.ask("How many features did Anthropic extract?")
     assert "34M features" in answer.text or "34 million features" in answer.text
     assert "1-layer" in assistant.ask("How many layers did the Towards Monosemanticity transformer have?").text
+
+
+def test_what_is_x_is_answered_by_the_item_labelled_x(assistant):
+    # "What is reward hacking?" got the digest of the whole list of RLHF's limitations.
+    answer = assistant.ask("What is reward hacking?")
+    assert answer.scope == "fact"
+    assert "Reward hacking: Models optimize proxy signals" in answer.text
+    assert "Inner misalignment" not in answer.text
+
+
+def test_what_the_survey_means_by_a_term_is_no_overview(assistant):
+    # "mean", in no passage, weighed most and the answer was the whole survey's digest.
+    answer = assistant.ask("What does the survey mean by verification gap?")
+    assert answer.scope != "document"
+    assert "mean" not in assistant.read_question("What does the survey mean by verification gap?").terms

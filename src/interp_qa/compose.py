@@ -166,6 +166,8 @@ class Composer:
             return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
         if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
             return None  # an amount asked for, and the best unit holds one: that is the answer
+        if q.definition is not None and q.definition.match(units[0].text):
+            return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
         sides = self.comparison_passages(q, passages)
         if sides:
             text, cites = comparison(self.tree, sides)

@@ -72,7 +72,7 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summ
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
-                            r"mention|report)(?:s|d|ed)?\b|"
+                            r"mention|report|mean|meant)(?:s|d|ed)?\b|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -211,8 +211,9 @@ class QuestionReader:
         m = DEFINE_Q.match(question)
         if m:
             name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
-            q.definition = re.compile(rf"(?:the |an? )?{name}s?\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b",
-                                      re.I)
+            # "Gemma Scope is ...", or an item or row labelled with the name: "Reward hacking: Models optimize ..."
+            q.definition = re.compile(
+                rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b|:\s)", re.I)
         m = COUNTED_RE.search(question)
         if m:
             noun = (m.group(1) or m.group(2)).lower()
