@@ -494,3 +494,9 @@ def test_what_the_survey_means_by_a_term_is_no_overview(assistant):
     answer = assistant.ask("What does the survey mean by verification gap?")
     assert answer.scope != "document"
     assert "mean" not in assistant.read_question("What does the survey mean by verification gap?").terms
+
+
+def test_who_wrote_a_paper_gets_its_authors(assistant):
+    # "Who wrote the RLHF alignment paper?" got the paper's opening line: "wrote" never says "Authors".
+    assert assistant.ask("Who wrote the RLHF alignment paper?").text.startswith(
+        "Authors: Adam Dahlgren Lindström, Leila Methnani, Lea Krause et al.")
