@@ -500,3 +500,11 @@ def test_who_wrote_a_paper_gets_its_authors(assistant):
     # "Who wrote the RLHF alignment paper?" got the paper's opening line: "wrote" never says "Authors".
     assert assistant.ask("Who wrote the RLHF alignment paper?").text.startswith(
         "Authors: Adam Dahlgren Lindström, Leila Methnani, Lea Krause et al.")
+
+
+def test_when_is_answered_by_a_date_of_what_was_asked(assistant):
+    # "When was Gemma Scope released?" got a row without a date ("Hundreds of SAEs released"), which its header
+    # "Key Achievement (2024-2025)" passed off as dated; "And when was it released?" then got Gemma Scope 2's 2025.
+    assert assistant.ask("When was Gemma Scope released?").text.startswith("Year: 2024 (Jul)")
+    follow_up = assistant.ask("And when was it released?", history=["What is Gemma Scope?"])
+    assert follow_up.text.startswith("Year: 2024 (Jul)") and "Gemma Scope 2" not in follow_up.text

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from .digest import comparison, document_digest, section_digest
 from .question import CorpusStats, Question
-from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus
+from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus, version_mismatch
 from .sections import PATH_SEP, Section, SectionTree
 from .text import (
     ABSTAIN_PHRASE,
@@ -433,6 +433,14 @@ class Composer:
         return "-" in word and (head in self.stats.vocab or self.stats.stem_all([head])[0] in self.stats.doc_freq)
 
     def choose(self, q: Question, units: list[Unit]) -> list[Unit]:
+        if q.qtype == "when" and not dates(q, units[0]):
+            # "When was Gemma Scope released?" matched "... released by Google DeepMind", which gives no date: the
+            # best unit that dates what the question (or the one it follows) names answers, when one does.
+            names = [self.scorer.stem_set(t) for t in [*q.naming, *q.context_terms]]
+            dated = [u for u in units[1:12] if dates(q, u) and names and not version_mismatch(q, u.text) and all(
+                n <= self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}") for n in names)]
+            if dated:
+                units = [dated[0], *[u for u in units if u is not dated[0]]]
         best = units[0]
         chosen = [best]
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
@@ -578,6 +586,11 @@ class Composer:
         subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
         rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)
         return f"{subject}{h0}: {v0}" + (f" ({rest})" if rest else "")
+
+
+def dates(q: Question, u: Unit) -> bool:
+    """Whether ``u`` holds a date (a row in its cells, not its headers: "Key Achievement (2024-2025)" dates nothing)."""
+    return type_bonus(q, "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text) > 0
 
 
 # A sentence that leans on the one before it: "They discuss ...", "It provides ...", "This mirrors ...",

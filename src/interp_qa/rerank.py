@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .question import GENERIC_CAPS, CorpusStats, Question
-from .text import NUMBER_RE, YEAR_RE, lancaster, lancaster_set, split_sentences, tokens
+from .text import NUMBER_RE, YEAR_RE, lancaster, lancaster_set, row_cells, split_sentences, tokens
 from .types import Passage
 from .weights import (
     COUNT_BONUS,
@@ -114,7 +114,9 @@ class UnitScorer:
                 ctx_weight = META_CONTEXT_WEIGHT if u.kind == "meta" else 1.0
                 lexical += ctx_weight * sum(q.terms[s] * self.stats.idf(s) for s in ctx)
                 total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, u.text)
+                # A row's headers are no facts: "Key Achievement (2024-2025)" dates no row.
+                typed = "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text
+                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, typed)
                 if u.kind == "meta":
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
