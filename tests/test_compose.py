@@ -508,3 +508,10 @@ def test_when_is_answered_by_a_date_of_what_was_asked(assistant):
     assert assistant.ask("When was Gemma Scope released?").text.startswith("Year: 2024 (Jul)")
     follow_up = assistant.ask("And when was it released?", history=["What is Gemma Scope?"])
     assert follow_up.text.startswith("Year: 2024 (Jul)") and "Gemma Scope 2" not in follow_up.text
+
+
+def test_a_count_named_by_a_noun_asks_for_an_amount(assistant):
+    # "What is the estimated parameter count of GPT-4?" got the Scalability Challenge section's digest.
+    assert assistant.read_question("What is the estimated parameter count of GPT-4?").qtype == "count"
+    answer = assistant.ask("What is the estimated parameter count of GPT-4?")
+    assert answer.scope == "fact" and "1.7T" in answer.text

@@ -44,7 +44,7 @@ FOLLOW_UP_RE = re.compile(
 )
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
                      r"fraction|proportion|portion|rate)\b|\bwhat (?:sizes?|scales?)\b|\b(?:size|amount) of\b|"
-                     r"'s (?:size|amount|scale)\b|"
+                     r"'s (?:size|amount|scale)\b|\b(?:parameter|feature|neuron|head|citation|people|staff) ?counts?\b|"
                      r"\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
