@@ -515,3 +515,15 @@ def test_a_count_named_by_a_noun_asks_for_an_amount(assistant):
     assert assistant.read_question("What is the estimated parameter count of GPT-4?").qtype == "count"
     answer = assistant.ask("What is the estimated parameter count of GPT-4?")
     assert answer.scope == "fact" and "1.7T" in answer.text
+
+
+def test_an_overview_of_a_named_reference_gets_that_reference(assistant):
+    # "Summarize the Scaling Monosemanticity paper." got Towards Monosemanticity's description (it names the other
+    # paper), and "the key points of the RLHF alignment paper" the survey's section on RLHF.
+    answer = assistant.ask("Summarize the Scaling Monosemanticity paper.")
+    assert answer.scope == "document"
+    assert {c.source for c in answer.citations} == {"references/scaling-monosemanticity.md"}
+    assert "- Summary: Anthropic applies sparse autoencoders (SAEs)" in answer.text
+    answer = assistant.ask("What are the key points of the RLHF alignment paper?")
+    assert {c.source for c in answer.citations} == {"references/ai-alignment-through-rlhf.md"}
+    assert {c.source for c in assistant.ask("Summarize Gemma Scope 2.").citations} == {"references/gemma-scope-2.md"}

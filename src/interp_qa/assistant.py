@@ -83,7 +83,8 @@ class Assistant:
             stats = self.retriever
             scorer = UnitScorer(stats)
             self._steps = (QuestionReader(stats, load_synonyms(self.settings.synonyms)), scorer,
-                           Composer(stats, scorer, self.settings.min_similarity, stats.tree, stats.main_document))
+                           Composer(stats, scorer, self.settings.min_similarity, stats.tree, stats.main_document,
+                                    stats.documents))
         return self._steps
 
     def read_question(self, question: str, history: list[str] | None = None) -> Question:

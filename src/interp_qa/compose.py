@@ -40,6 +40,7 @@ from .weights import (
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
     MIN_COVERAGE,
+    NAMES_DOCUMENT_SHARE,
     ROW_VALUE_WEIGHT,
     SCOPE_LEXICAL,
     SCOPE_MARGIN,
@@ -68,12 +69,14 @@ class Composer:
     """
 
     def __init__(self, stats: CorpusStats, scorer: UnitScorer, min_similarity: float,
-                 tree: SectionTree | None = None, main_document: Callable[[], str | None] | None = None) -> None:
+                 tree: SectionTree | None = None, main_document: Callable[[], str | None] | None = None,
+                 documents: Callable[[], list[tuple[str, str, int]]] | None = None) -> None:
         self.stats = stats
         self.scorer = scorer
         self.min_similarity = min_similarity
         self.tree = tree
         self.main_document = main_document
+        self.documents = documents
         self._card_stems: dict = {}
 
     def answer(self, question: str, passages: list[Passage], q: Question,
@@ -89,6 +92,12 @@ class Composer:
                 text, cites = document_digest(self.tree, main)
                 return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                               scope="document", standalone_question=q.standalone)
+        reference = self.named_document(q) if q.overview else None
+        if reference is not None and self.tree is not None:
+            # "Summarize the Scaling Monosemanticity paper": that reference's digest
+            text, cites = document_digest(self.tree, reference)
+            return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                          scope="document", standalone_question=q.standalone)
         unknown = self.unknown_terms(q)
         best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
         if q.best_similarity is not None:
@@ -191,6 +200,26 @@ class Composer:
             text, cites = document_digest(self.tree, main)
             return text, cites, "document"
         return None
+
+    def named_document(self, q: Question) -> str | None:
+        """The document (not the main one) whose title's name, before its subtitle, the question says: nearly all of
+        its words by weight ("the RLHF alignment paper" names "AI Alignment through RLHF"); all of them first, then
+        the longer ("Gemma Scope 2" over "Gemma Scope")."""
+        if self.documents is None:
+            return None
+        main = self.main_document() if self.main_document else None
+        best, best_key = None, (0.0, 0.0)
+        for source, title, _ in self.documents():
+            head = re.split(r":\s|\s—\s", title, maxsplit=1)[0]
+            stems = set(self.stats.stem_all([w for w in tokens(head) if w not in STOPWORDS]))
+            weight = sum(self.stats.idf(s) for s in stems)
+            if source == main or weight <= 0:
+                continue
+            share = sum(self.stats.idf(s) for s in stems if s in q.terms) / weight
+            key = (1.0 if share >= 1.0 else share, weight)
+            if share >= NAMES_DOCUMENT_SHARE and key > best_key:
+                best, best_key = source, key
+        return best
 
     def captioned(self, u: Unit) -> Section | None:
         """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation

@@ -247,13 +247,14 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
     sections in document order, each with what it concludes ("The Sufficiency Question: Current Consensus:
     ...") or its heading alone. Conclusions are cut shorter until the answer fits ``budget``."""
     opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
-    # Its top-level sections, but for a list of works cited and a lone link table ("Key Links").
+    # Its top-level sections, but for a list of works cited and a lone link table ("Key Links"); a reference's
+    # "Summary" is one paragraph, and says what it concludes.
     tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
-            and not sec.bibliography and len(sec.passages) > 1]
+            and not sec.bibliography and (len(sec.passages) > 1 or sec.passages[0].kind == "paragraph")]
     text, cites = "", list[Passage]()
     # What a section closes with, when that is a labelled line ("Current Consensus: ...", "Most Likely: ...").
-    closing = {sec.key: sec.passages[-1] for sec in tops if concludes(sec.passages[-1])}
-    for limit in (160, 120, 90, 0):
+    closing = {sec.key: sec.passages[-1] for sec in tops if concludes(sec.passages[-1]) or len(sec.passages) == 1}
+    for limit in (600, 160, 120, 90, 0):  # a reference's one Summary fits whole; the survey's sections, cut
         cite = Cites()
         lines = [f"{ensure_period(cut(p.text, 600))} [{cite(p)}]" for p in opening]
         for sec in tops:

@@ -116,6 +116,7 @@ class Question:
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
+    overview: bool = False  # "Summarize ...", "an overview of ...", "the key points of ...": a whole is asked for
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
     naming: dict[str, set[str]] = field(default_factory=dict)
@@ -201,6 +202,7 @@ class QuestionReader:
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = about_document
         q.whole_document = whole
+        q.overview = bool(OVERVIEW_Q.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))

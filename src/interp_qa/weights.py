@@ -46,6 +46,9 @@ WHO_BONUS = 0.2
 META_TYPE_FIELD, META_NAMED_FIELD, META_OTHER_FIELD, META_OTHER_DOCUMENT = 0.3, 0.6, -0.2, -0.3
 # A rare shared word (idf sum) with which a question names a reference's document.
 NAMES_DOCUMENT_MIN_IDF = 2.0
+# "Summarize the RLHF alignment paper" names "AI Alignment through RLHF": the share of the title's name (by idf) the
+# question says for an overview to be that reference's digest ("AI" is in most passages and weighs little).
+NAMES_DOCUMENT_SHARE = 0.75
 # "What is X?" answered by "X is ..." (questions: hit@1 .854 -> .864).
 DEFINITION_BONUS = 0.3
 # A sentence ending in ":" introduces an answer and is none (questions: facts .883 -> .893).
