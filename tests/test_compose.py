@@ -527,3 +527,10 @@ def test_an_overview_of_a_named_reference_gets_that_reference(assistant):
     answer = assistant.ask("What are the key points of the RLHF alignment paper?")
     assert {c.source for c in answer.citations} == {"references/ai-alignment-through-rlhf.md"}
     assert {c.source for c in assistant.ask("Summarize Gemma Scope 2.").citations} == {"references/gemma-scope-2.md"}
+
+
+def test_a_list_question_gets_the_whole_list_when_only_a_synonym_matches_an_item(assistant):
+    # "concerns" also searches "risk model"; "Models optimize ..." then seemed to answer on its own, and "What are
+    # the main concerns about RLHF?" got one limitation of four.
+    text = assistant.ask("What are the main concerns about RLHF?").text
+    assert all(x in text for x in ("Reward hacking", "Sycophancy", "Inner misalignment", "Surface-level alignment"))

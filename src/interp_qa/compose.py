@@ -528,7 +528,7 @@ class Composer:
             n = [c.id for c in cites].index(u.passage.id) + 1
             if u.kind == "row":
                 body = self.render_row(q, u)
-            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(u)) or (
+            elif u.kind == "lead" or (u.kind == "item" and q.qtype == "list" and not self._item_answers(q, u)) or (
                     u.kind == "item" and q.qtype not in ("count", "when") and len(u.passage.text) <= SHORT_LIST):
                 # A short list is one answer: "If main risk is misuse:" and each of its items.
                 lead, items = render_list(u.passage.text)
@@ -559,11 +559,12 @@ class Composer:
             text += joint + part
         return text, cites
 
-    def _item_answers(self, u: Unit) -> bool:
-        """Does the item itself (not its list's lead line) carry the question's rarer words?"""
+    def _item_answers(self, q: Question, u: Unit) -> bool:
+        """Does the item itself (not its list's lead line) carry the question's own words? (Not a synonym's: "concerns"
+        also searches "risk model", and "Models optimize ..." answered "What are the main concerns about RLHF?".)"""
         lead = u.passage.text.split("\n", 1)[0]
         lead_stems = set(self.stats.stem_all(tokens(lead)))
-        return any(s not in lead_stems for s in u.own)
+        return any(s not in lead_stems and q.terms.get(s, 0) >= 1.0 for s in u.own)
 
     def echoes(self, q: Question, value: str, named: bool = True) -> bool:
         """Whether a cell only names what the question is about ("OpenAI"; a row's own name, ``named=False``, such
