@@ -534,3 +534,10 @@ def test_a_list_question_gets_the_whole_list_when_only_a_synonym_matches_an_item
     # the main concerns about RLHF?" got one limitation of four.
     text = assistant.ask("What are the main concerns about RLHF?").text
     assert all(x in text for x in ("Reward hacking", "Sycophancy", "Inner misalignment", "Surface-level alignment"))
+
+
+def test_a_list_without_a_lead_line_is_named_by_its_heading(assistant):
+    # "Which approach can't rule out deception?" got "Strengths: ... Weaknesses: Can't rule out deception ..." without
+    # saying which approach that is.
+    answer = assistant.ask("Which approach can't rule out deception?")
+    assert answer.text.startswith("Behavioral Testing (Red-Teaming) [1]\n- Strengths: Practical")

@@ -532,6 +532,9 @@ class Composer:
                     u.kind == "item" and q.qtype not in ("count", "when") and len(u.passage.text) <= SHORT_LIST):
                 # A short list is one answer: "If main risk is misuse:" and each of its items.
                 lead, items = render_list(u.passage.text)
+                # A list with no lead line is named by its heading: "Which approach can't rule out deception?" got
+                # "Strengths: ... Weaknesses: Can't rule out deception ..." and not which approach that is.
+                lead = lead or (u.passage.section.rsplit(PATH_SEP, 1)[-1] if u.passage.section else "")
                 lines = ([f"{lead.removesuffix(':')} [{n}]"] if lead else []) + [f"- {i} [{n}]" for i in items]
                 parts.append(("\n".join(lines), True))
                 whole.add(u.passage.id)
