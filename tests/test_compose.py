@@ -541,3 +541,13 @@ def test_a_list_without_a_lead_line_is_named_by_its_heading(assistant):
     # saying which approach that is.
     answer = assistant.ask("Which approach can't rule out deception?")
     assert answer.text.startswith("Behavioral Testing (Red-Teaming) [1]\n- Strengths: Practical")
+
+
+def test_a_question_naming_a_heading_gets_that_section_not_its_child(assistant):
+    # Children carry their parent's heading in their path: "Describe the state of the field." got its diagram,
+    # "Describe the interpretability landscape." its list of requirements.
+    answer = assistant.ask("Describe the state of the field.")
+    assert answer.scope == "section"
+    assert "Research Progress by Organization" in answer.text and "Field Size and Growth" in answer.text
+    answer = assistant.ask("Describe the interpretability landscape.")
+    assert "Positions on Interpretability for Safety" in answer.text

@@ -275,7 +275,13 @@ class Composer:
         if not scored:
             return None
         sec, score, spread = max(scored.values(), key=lambda x: x[1])
-        while spread < SCOPE_MERGE_SPREAD:
+        # "Describe the state of the field.": its children carry the named heading in their path, and one of them
+        # may score higher; the section the question names answers.
+        named = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) < len(sec.path)
+                 and sec.path[: len(k[1])] == k[1] and self.names_heading(q, v[0])]
+        if named:
+            sec, spread = named[-1][0], named[-1][2]
+        while spread < SCOPE_MERGE_SPREAD and not self.names_heading(q, sec):
             inner = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) > len(sec.path)
                      and k[1][: len(sec.path)] == sec.path]
             if not inner:
@@ -286,6 +292,17 @@ class Composer:
             sec, inner_score, spread = max(inner, key=lambda x: x[1])
             score = max(score, inner_score)
         return sec, score
+
+    def names_heading(self, q: Question, sec: Section) -> bool:
+        """Whether the question says every word of the section's heading ("Describe the state of the field." names
+        "State of the Field (2024-2025)"): it asks for that section, not the child its evidence falls in."""
+        words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
+        stems = set(self.stats.stem_all(words))
+        if not stems or not all(s in q.terms for s in stems):
+            return False
+        # ... and it is most of what the question says ("Interpretability for Safety" is named by many questions)
+        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+        return sum(q.terms[s] * self.stats.idf(s) for s in stems) / total >= 0.5
 
     def focus(self, q: Question) -> Callable[[Passage], bool] | None:
         """A test of whether a passage (by its heading path or text) names what the question names ("RLHF"), for a
