@@ -551,3 +551,12 @@ def test_a_question_naming_a_heading_gets_that_section_not_its_child(assistant):
     assert "Research Progress by Organization" in answer.text and "Field Size and Growth" in answer.text
     answer = assistant.ask("Describe the interpretability landscape.")
     assert "Positions on Interpretability for Safety" in answer.text
+
+
+def test_how_many_things_a_section_lists_gets_the_list(assistant):
+    # "How many cruxes does the survey list?" was refused: no passage says "four"; the section headed with what is
+    # counted lists them, each cited. A count no section lists is still refused.
+    answer = assistant.ask("How many cruxes does the survey list?")
+    assert answer.scope == "section" and answer.text.count("\n- ") + 1 == 4
+    assert assistant.read_question("How many safety approaches are compared?").counted == "approaches"
+    assert assistant.ask("How many people work at DeepMind?").abstained

@@ -143,6 +143,13 @@ class Composer:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
                                              and self._counts_asked(q, u) for u in chosen):
+            listing = self.listing(q, passages)
+            if listing is not None:
+                # "How many cruxes does the survey list?": no passage says a number, but a section headed with
+                # what is counted lists them; its digest lets the reader count, every line cited.
+                text, cites = section_digest(self.tree, listing, self.header_weight(q))
+                return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                              scope="section", standalone_question=q.standalone)
             # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
             # head count; no passage gives a number about what was asked.
             names = list(q.naming)
@@ -292,6 +299,21 @@ class Composer:
             sec, inner_score, spread = max(inner, key=lambda x: x[1])
             score = max(score, inner_score)
         return sec, score
+
+    def listing(self, q: Question, passages: list[Passage]) -> Section | None:
+        """The section, among those the evidence falls in, whose own heading says what a "how many" question counts
+        ("cruxes": Key Cruxes) and that lists several things."""
+        if self.tree is None or not q.counted or q.naming:
+            return None
+        counted = self.stats.stem_all([q.counted])[0]
+        for p in passages[:SCOPE_TOP_PASSAGES]:
+            for sec in self.tree.of(p):
+                if counted in set(self.stats.stem_all(tokens(sec.heading))):
+                    while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
+                        sec = self.tree.sections[(sec.source, sec.children[0])]
+                    if sec.units() >= 2:
+                        return sec
+        return None
 
     def names_heading(self, q: Question, sec: Section) -> bool:
         """Whether the question says every word of the section's heading ("Describe the state of the field." names

@@ -218,7 +218,9 @@ class QuestionReader:
                 rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b|:\s)", re.I)
         m = COUNTED_RE.search(question)
         if m:
-            noun = (m.group(1) or m.group(2)).lower()
+            noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()
+            if then and then not in STOPWORDS:  # "how many safety approaches": approaches are counted
+                noun = then
             q.counted = "" if noun in MEASURE_WORDS else noun
         return q
 
@@ -310,7 +312,8 @@ def is_follow_up(q: str) -> bool:
 MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "different", "total", "of", "in",
                  "the", "such", "distinct", "separate", "individual", "new"}
 # "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
-COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)|\bnumber of ([a-z][\w-]*)", re.I)
+COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
+                        r"\bnumber of ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?", re.I)
 
 
 def load_synonyms(path: Path | None = None) -> list[tuple[str, list[str]]]:
