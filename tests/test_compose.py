@@ -560,3 +560,14 @@ def test_how_many_things_a_section_lists_gets_the_list(assistant):
     assert answer.scope == "section" and answer.text.count("\n- ") + 1 == 4
     assert assistant.read_question("How many safety approaches are compared?").counted == "approaches"
     assert assistant.ask("How many people work at DeepMind?").abstained
+
+
+def test_what_the_survey_says_about_something_it_never_mentions_is_refused(assistant):
+    # "What does the survey say about AI consciousness?" got the whole survey's digest.
+    for question in ("What does the survey say about AI consciousness?",
+                     "What does the survey conclude about climate change?"):
+        answer = assistant.ask(question)
+        assert answer.abstained, question
+        assert "never mentions “c" in answer.text
+    # ... but the words of an overview's form are no topic: "takeaways", "in a few bullets".
+    assert assistant.ask("Give me the main takeaways of the survey in a few bullets.").scope == "document"

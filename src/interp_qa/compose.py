@@ -41,6 +41,7 @@ from .weights import (
     LIST_TIE_SHARE,
     MIN_COVERAGE,
     NAMES_DOCUMENT_SHARE,
+    NAMING_DF_SHARE,
     ROW_VALUE_WEIGHT,
     SCOPE_LEXICAL,
     SCOPE_MARGIN,
@@ -92,6 +93,10 @@ class Composer:
                 text, cites = document_digest(self.tree, main)
                 return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                               scope="document", standalone_question=q.standalone)
+        off_topic = self.off_topic(q)
+        if off_topic:  # "What does the survey say about AI consciousness?" got the survey's digest
+            return self.abstain(question, passages, "The corpus never mentions " + ", ".join(
+                f"“{w}”" for w in off_topic) + ".", q)
         reference = self.named_document(q) if q.overview else None
         if reference is not None and self.tree is not None:
             # "Summarize the Scaling Monosemanticity paper": that reference's digest
@@ -144,7 +149,7 @@ class Composer:
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
                                              and self._counts_asked(q, u) for u in chosen):
             listing = self.listing(q, passages)
-            if listing is not None:
+            if listing is not None and self.tree is not None:
                 # "How many cruxes does the survey list?": no passage says a number, but a section headed with
                 # what is counted lists them; its digest lets the reader count, every line cited.
                 text, cites = section_digest(self.tree, listing, self.header_weight(q))
@@ -207,6 +212,16 @@ class Composer:
             text, cites = document_digest(self.tree, main)
             return text, cites, "document"
         return None
+
+    def off_topic(self, q: Question) -> list[str]:
+        """What a question about the survey asks that the corpus never mentions: every one of its telling words
+        (those in at most ``NAMING_DF_SHARE`` of passages: "AI" is in most) is absent ("AI consciousness")."""
+        if not q.about_document or not q.absent:
+            return []
+        telling = [s for s, w in q.terms.items() if w >= 1.0
+                   and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
+        absent = set(self.stats.stem_all(q.absent))
+        return q.absent if telling and all(s in absent for s in telling) else []
 
     def named_document(self, q: Question) -> str | None:
         """The document (not the main one) whose title's name, before its subtitle, the question says: nearly all of

@@ -64,6 +64,9 @@ DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
 ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
+# How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
+FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
+                "terms", "short", "brief", "points", "list"}
 # "Give me an overview.", "What are the key takeaways?", "TL;DR": asks for the whole of what is read when nothing
 # else is asked ("overview" matched the survey's link to an "Epistemic Tools Overview").
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summary|summari[sz]e|takeaways?|gist|"
@@ -117,6 +120,7 @@ class Question:
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
     overview: bool = False  # "Summarize ...", "an overview of ...", "the key points of ...": a whole is asked for
+    absent: list[str] = field(default_factory=list)  # the reader's words the corpus never uses, nor a synonym of
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
     naming: dict[str, set[str]] = field(default_factory=dict)
@@ -210,6 +214,11 @@ class QuestionReader:
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
         q.words = {st: w for w, st in zip(words, self.stats.stem_all(words), strict=True) if st in terms}
+        # Words of the question's form ("takeaways", "in a few bullets") say how to answer, not what about.
+        form = {w.lower() for w in tokens(" ".join(OVERVIEW_Q.findall(question) + DOCUMENT_VERBS.findall(question)))}
+        q.absent = [w for st, w in q.words.items() if terms[st] >= 1.0 and st not in self.stats.doc_freq
+                    and w not in form and w not in FORMAT_WORDS
+                    and not any(alts.search(w) for _, alts in self.synonyms)]
         m = DEFINE_Q.match(question)
         if m:
             name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
