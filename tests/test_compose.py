@@ -569,5 +569,9 @@ def test_what_the_survey_says_about_something_it_never_mentions_is_refused(assis
         answer = assistant.ask(question)
         assert answer.abstained, question
         assert "never mentions “c" in answer.text
+    # A comparison with something the corpus never mentions got "How does interpretability compare to alternatives?"
+    answer = assistant.ask("How does interpretability compare with watermarking?")
+    assert answer.abstained and "never mentions “watermarking”" in answer.text
+    assert not assistant.ask("How does interpretability compare with red-teaming?").abstained
     # ... but the words of an overview's form are no topic: "takeaways", "in a few bullets".
     assert assistant.ask("Give me the main takeaways of the survey in a few bullets.").scope == "document"

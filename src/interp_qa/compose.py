@@ -215,13 +215,21 @@ class Composer:
 
     def off_topic(self, q: Question) -> list[str]:
         """What a question about the survey asks that the corpus never mentions: every one of its telling words
-        (those in at most ``NAMING_DF_SHARE`` of passages: "AI" is in most) is absent ("AI consciousness")."""
-        if not q.about_document or not q.absent:
+        (those in at most ``NAMING_DF_SHARE`` of passages: "AI" is in most) is absent ("AI consciousness"); or a
+        side of a comparison is ("How does interpretability compare with watermarking?")."""
+        if not q.absent:
+            return []
+        absent_stems = dict(zip(self.stats.stem_all(q.absent), q.absent, strict=True))
+        if len(q.sides) == 2:
+            sides = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+            for own in (sides[0] - sides[1], sides[1] - sides[0]):
+                if own and all(s in absent_stems for s in own):
+                    return [absent_stems[s] for s in own]
+        if not q.about_document:
             return []
         telling = [s for s, w in q.terms.items() if w >= 1.0
                    and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
-        absent = set(self.stats.stem_all(q.absent))
-        return q.absent if telling and all(s in absent for s in telling) else []
+        return q.absent if telling and all(s in absent_stems for s in telling) else []
 
     def named_document(self, q: Question) -> str | None:
         """The document (not the main one) whose title's name, before its subtitle, the question says: nearly all of
