@@ -424,7 +424,7 @@ class Composer:
                     found.append(best)
             if not found:
                 # A side no row or sub-section names may be a document: "How does MAIA differ from Gemma Scope?"
-                # gets the passage best naming it in its title or text, found by the side's own search.
+                # gets a passage of the reference whose title names it, among the candidates retrieved.
                 found = self.named_passage(own, passages + [p for p in q.reserve if p.id not in pool],
                                            {p.id for side in out for p in side})
             if not found:
