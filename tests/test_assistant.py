@@ -166,6 +166,11 @@ def test_a_comparison_finds_both_sides(assistant):
         ("How is Gemma Scope 2 different from Gemma Scope?", ["How is Gemma Scope 2", "Gemma Scope"]),
         ("Is formal verification better than interpretability?", ["Is formal verification", "interpretability"]),
         ("What distinguishes scalable oversight from RLHF?", ["scalable oversight", "RLHF"]),
+        # a name after "than" is the other side; "rather than" and "more than 50" compare nothing
+        ("Did OpenAI extract more features than Anthropic?", ["Did OpenAI extract more features", "Anthropic"]),
+        ("Which approach relies on keeping AI boxed in rather than understanding it?",
+         ["Which approach relies on keeping AI boxed in rather than understanding it?"]),
+        ("Are more than 50 people in the field?", ["Are more than 50 people in the field?"]),
     ],
 )
 def test_comparison_sides(question, sides):

@@ -575,3 +575,12 @@ def test_what_the_survey_says_about_something_it_never_mentions_is_refused(assis
     assert not assistant.ask("How does interpretability compare with red-teaming?").abstained
     # ... but the words of an overview's form are no topic: "takeaways", "in a few bullets".
     assert assistant.ask("Give me the main takeaways of the survey in a few bullets.").scope == "document"
+
+
+def test_a_check_frame_is_no_topic_and_more_than_compares(assistant):
+    # "Is it true that 70% ...?" matched "true human preferences" in the RLHF limitations; "Did OpenAI extract more
+    # features than Anthropic?" gave OpenAI's count alone.
+    assert "70% interpretable" in assistant.ask("Is it true that 70% of Claude's features were interpretable?").text
+    answer = assistant.ask("Did OpenAI extract more features than Anthropic?")
+    assert "16M" in answer.text or "16 million" in answer.text
+    assert "34M" in answer.text or "34 million" in answer.text

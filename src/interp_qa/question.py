@@ -48,6 +48,7 @@ COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat 
                      r"\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
+                     r"\b(?:did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bthan (?-i:[A-Z])|"
                      r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
 # "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
 # "When would interpretability fall short?" asks for conditions, not a date (CONDITIONS_Q).
@@ -64,6 +65,9 @@ DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
 ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
+# "Is it true that 70% ... ?": the frame asks for a check, its words are no topic ("true" matched "true human
+# preferences").
+CHECK_FRAME = re.compile(r"^\W*(?:is it (?:true|correct|right|accurate|the case)|true or false)\b(?:\s+that)?:?", re.I)
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
@@ -180,7 +184,7 @@ class QuestionReader:
         if follow:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
-        asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", question))
+        asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
@@ -368,7 +372,9 @@ HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
                       r"stacks? up against|differs? from|different (?:from|than)|as opposed to|"
-                      r"(?:better|worse|safer|stronger|weaker|more useful|less useful) than)\s+", re.I)
+                      r"(?:better|worse|safer|stronger|weaker|more useful|less useful) than|"
+                      # "Did OpenAI extract more features than Anthropic?": a name after "than" is the other side
+                      r"(?<!rather\s)than(?=\s+(?-i:[A-Z])))\s+", re.I)
 # "Compare A and B on C", "the difference between A and B in C", "How do A and B compare on C?"
 COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
