@@ -369,3 +369,11 @@ def test_a_follow_up_to_a_comparison_compares_with_the_new_thing(assistant):
     assert "Red-Teaming — " in answer.text and "RLHF / Constitutional AI —" not in answer.text
     assert assistant.read_question("And OpenAI?", history=["How many features did Anthropic extract?"]).sides == [
         "And OpenAI?"]
+
+
+def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
+    # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
+    # the last turn named nothing, and only the last turn was carried.
+    answer = assistant.ask("And its strengths?", history=["Tell me about red-teaming.", "What are its weaknesses?"])
+    assert "Practical, works on black boxes" in answer.text and "Works empirically" not in answer.text
+    assert assistant.read_question("Tell me more about the second one.", history=["What are the key cruxes?"]).terms

@@ -39,7 +39,9 @@ GENERIC_CAPS = {"what", "which", "who", "whom", "whose", "when", "where", "why",
                 "describe", "compare", "i", "if", "besides", "apart", "among", "between", "say", "per"}
 FOLLOW_UP_RE = re.compile(
     r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
-    r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b",
+    r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b|"
+    # "Tell me more about the second one." ("the newer version" is not followed: its subject is not said)
+    r"\bthe (?:other|first|second|third|last|same) (?:one|paper|approach|crux|side)\b|^\W*tell me more\b",
     re.I,
 )
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
@@ -178,7 +180,11 @@ class QuestionReader:
 
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
-        prev = [h for h in (history or []) if h.strip()][-1:]  # the last user turn carries the subject
+        turns = [h for h in (history or []) if h.strip()]
+        prev = turns[-1:]  # the last user turn carries the subject ...
+        if len(turns) > 1 and is_follow_up(turns[-1]):
+            # ... or, when it was a follow-up itself ("What are its weaknesses?"), with the turn it followed
+            prev = [f"{turns[-2]} {turns[-1]}"]
         follow = bool(prev) and is_follow_up(question)
         terms: dict[str, float] = {}
         if follow:
