@@ -584,3 +584,10 @@ def test_a_check_frame_is_no_topic_and_more_than_compares(assistant):
     answer = assistant.ask("Did OpenAI extract more features than Anthropic?")
     assert "16M" in answer.text or "16 million" in answer.text
     assert "34M" in answer.text or "34 million" in answer.text
+
+
+def test_a_section_whose_best_evidence_is_a_one_paragraph_child_gives_way_to_the_fact(assistant):
+    # "field size" asked State of the Field by its child's heading, "Field Size and Growth", one paragraph; merging
+    # down went to the best-scoring sub-section of several units instead, the Scalability Challenge.
+    answer = assistant.ask("field size")
+    assert "approximately 50 full-time positions" in answer.text and "10x" not in answer.text

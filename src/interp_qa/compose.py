@@ -316,6 +316,13 @@ class Composer:
                      and k[1][: len(sec.path)] == sec.path]
             if not inner:
                 break
+            held = [p for p in top if p.source == sec.source
+                    and tuple(p.section.split(PATH_SEP))[: len(sec.path)] == sec.path]
+            best_child = self.tree.child_of(sec, held[0]) if held else None
+            if isinstance(best_child, tuple) and (sec.source, best_child) not in scored:
+                # "field size": State of the Field is asked about by its child's heading, and the best evidence is
+                # that child's one paragraph ("Field Size and Growth"): a fact answers, not another sub-section.
+                return None
             # The child where the evidence falls answers, as strongly as its parent was asked about: "What
             # have the major labs achieved ...?" is about State of the Field by its lead line, and answered
             # by its Research Progress table, whose own card says less of the question.
