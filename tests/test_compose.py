@@ -591,3 +591,11 @@ def test_a_section_whose_best_evidence_is_a_one_paragraph_child_gives_way_to_the
     # down went to the best-scoring sub-section of several units instead, the Scalability Challenge.
     answer = assistant.ask("field size")
     assert "approximately 50 full-time positions" in answer.text and "10x" not in answer.text
+
+
+def test_a_digest_keeps_the_years_asked_for(assistant):
+    # "What are the main achievements of 2024?" listed every milestone from 2020; "since 2023" is a range.
+    text = assistant.ask("What are the main achievements of 2024?").text
+    assert text.startswith("- 2024 (Jan)") and "2020" not in text
+    text = assistant.ask("Summarize progress since 2023.").text
+    assert "2023: Towards Monosemanticity" in text and "2025: Gemma Scope 2" in text and "2022" not in text

@@ -362,12 +362,19 @@ class Composer:
         if len(q.sides) == 2:
             return None
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
-        if not terms:
+        # "the main achievements of 2024": its dated rows; "since 2023", "before 2024": a range of years
+        years: list[tuple[int, int]] = []
+        for m in re.finditer(r"\b(?:(since|from|after)|(before|until|up to))?\s*((?:19|20)\d\d)\b", q.text, re.I):
+            y = int(m.group(3))
+            years.append((y + (m.group(1) or "").lower().startswith("a"), 9999) if m.group(1) else
+                         (0, y - (m.group(2) or "").lower().startswith("b")) if m.group(2) else (y, y))
+        if not terms and not years:
             return None
 
         def names(p: Passage) -> bool:
             have = self.scorer.stem_set(f"{p.section} {p.text}")
-            return any(t <= have for t in terms)
+            dated = [int(y) for y in YEAR_RE.findall(p.text)]
+            return any(t <= have for t in terms) or any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
 
     def names_row(self, q: Question, u: Unit) -> bool:
