@@ -178,27 +178,6 @@ def test_a_question_about_one_column_of_a_table_gets_that_column_for_every_row(a
     assert untraceable(answer.text, answer.citations) == []
 
 
-def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_them(assistant):
-    """The parent's card is the closer one here, but the evidence sits in one child: that child answers.
-    Spread over two children, the parent does (llama-index's AutoMergingRetriever, in the same spirit)."""
-    tree, composer = assistant.retriever.tree, assistant.steps[2]
-    tree.load(*[source for source, _, _ in assistant.retriever.documents() if source.endswith("survey.md")])
-    q = assistant.read_question("What does research say about the limits of RLHF?")
-    parent = ("Interpretability vs Other Safety Approaches",)
-    limits = "Key Limitations of RLHF (Per Recent Research)"
-    rlhf = next(s for s in tree.sections.values() if s.path == (*parent, limits))
-    rows = next(s for s in tree.sections.values() if s.path == (*parent, "Comparative Assessment"))
-    sims = {(rlhf.source, parent): 1.0, rlhf.key: 0.5, rows.key: 0.5}
-
-    def best(passages):
-        passages = [p.model_copy(update={"score": 1.0}) for p in passages]  # equally strong evidence
-        sec, _ = composer.best_section(q, passages, sims, total=1.0)
-        return sec.path
-
-    assert best(list(rlhf.passages)) == rlhf.path
-    assert best([rlhf.passages[0], rows.passages[0]]) == parent
-
-
 def test_a_child_answers_as_strongly_as_its_parent_was_asked_about(assistant):
     # State of the Field's lead line ("major labs ... advanced") says what is asked; its Research Progress table,
     # where the evidence falls, answers it, though its own card says less of the question.

@@ -3,7 +3,8 @@
 Every sentence of an answer is a sentence, list item, or table cell copied from the passage its
 [n] marker cites, so each claim can be checked against its source. When the corpus does not
 answer (the question names things the corpus never mentions, or no passage is close enough),
-it abstains and says which topics it does cover.
+it abstains and says which topics it does cover. Whether a section, a comparison or a whole document answers
+instead of one fact is :mod:`interp_qa.scope`'s decision.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .digest import comparison, document_digest, section_digest
+from .digest import document_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus, version_mismatch
-from .sections import PATH_SEP, Section, SectionTree
+from .scope import ScopeFinder
+from .sections import PATH_SEP, SectionTree
 from .text import (
     ABSTAIN_PHRASE,
     MARKER_RE,
@@ -28,31 +30,16 @@ from .text import (
     lancaster_set,
     phrase_words,
     row_cells,
-    row_subject,
     split_sentences,
     tokens,
 )
-from .types import Answer, AnswerScope, Passage
+from .types import Answer, Passage
 from .weights import (
-    DERIVED_MATCH_WEIGHT,
-    DOCUMENT_COVER,
     JOIN_SHARE,
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
     MIN_COVERAGE,
-    NAMES_DOCUMENT_SHARE,
-    NAMING_DF_SHARE,
     ROW_VALUE_WEIGHT,
-    SCOPE_LEXICAL,
-    SCOPE_MARGIN,
-    SCOPE_MERGE_SPREAD,
-    SCOPE_NEAR_BEST,
-    SCOPE_ROW_NAMED,
-    SCOPE_SECTION_MIN,
-    SCOPE_SHAPE,
-    SCOPE_SIDE_NAMED,
-    SCOPE_SPREAD,
-    SCOPE_TOP_PASSAGES,
     SHORT_LIST,
     SIDE_SHARE,
     WEAK_SIMILARITY,
@@ -77,8 +64,7 @@ class Composer:
         self.min_similarity = min_similarity
         self.tree = tree
         self.main_document = main_document
-        self.documents = documents
-        self._card_stems: dict = {}
+        self.scope = ScopeFinder(stats, scorer, tree, main_document, documents)
 
     def answer(self, question: str, passages: list[Passage], q: Question,
                section_sims: dict | None = None) -> Answer:
@@ -93,11 +79,11 @@ class Composer:
                 text, cites = document_digest(self.tree, main)
                 return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                               scope="document", standalone_question=q.standalone)
-        off_topic = self.off_topic(q)
+        off_topic = self.scope.off_topic(q)
         if off_topic:  # "What does the survey say about AI consciousness?" got the survey's digest
             return self.abstain(question, passages, "The corpus never mentions " + ", ".join(
                 f"“{w}”" for w in off_topic) + ".", q)
-        reference = self.named_document(q) if q.overview else None
+        reference = self.scope.named_document(q) if q.overview else None
         if reference is not None and self.tree is not None:
             # "Summarize the Scaling Monosemanticity paper": that reference's digest
             text, cites = document_digest(self.tree, reference)
@@ -118,17 +104,17 @@ class Composer:
         units = self.scorer.score_units(q, passages)
         if not units or units[0].score <= 0:
             return self.abstain(question, passages, "No passage contains the words of the question.", q)
-        wider = self.wider_scope(q, passages, units, section_sims or {})
+        wider = self.scope.wider(q, passages, units, section_sims or {})
         if wider is not None:
             text, cites, scope = wider
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
-        captioned = self.captioned(chosen[0])
+        captioned = self.scope.captioned(chosen[0])
         if captioned is not None and self.tree is not None and not self.absent_key_terms(q, chosen):
             # "Who holds which views ...?" is best matched by "Range of views on interpretability's role in AI
             # safety", a caption that says nothing by itself: the section it captions answers.
-            text, cites = section_digest(self.tree, captioned, self.header_weight(q))
+            text, cites = section_digest(self.tree, captioned, self.scope.header_weight(q))
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope="section", standalone_question=q.standalone)
         if q.naming and self.absent_key_terms(q, chosen) and not self._names_any(q, units[0]):
@@ -148,11 +134,11 @@ class Composer:
             return self.abstain(question, passages, "No passage is about what the question asks.", q)
         if q.counted is not None and not any(self._holds_amount(q, u) and self._names_any(q, u)
                                              and self._counts_asked(q, u) for u in chosen):
-            listing = self.listing(q, passages)
+            listing = self.scope.listing(q, passages)
             if listing is not None and self.tree is not None:
                 # "How many cruxes does the survey list?": no passage says a number, but a section headed with
                 # what is counted lists them; its digest lets the reader count, every line cited.
-                text, cites = section_digest(self.tree, listing, self.header_weight(q))
+                text, cites = section_digest(self.tree, listing, self.scope.header_weight(q))
                 return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                               scope="section", standalone_question=q.standalone)
             # "How many people work at DeepMind?": one passage names DeepMind, another gives Anthropic's
@@ -172,299 +158,6 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
-
-    # ----- answer scope -------------------------------------------------------------------------------
-    def wider_scope(self, q: Question, passages: list[Passage], units: list[Unit],
-                    section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
-        """A comparison or a section digest, when the evidence says the question is about more than a fact.
-
-        The scope is read off where the evidence falls in the document tree: a section whose
-        heading path and lead text match the question (dense and lexical), and over whose children
-        the best re-ranked passages spread, answers it when it matches better than the best single
-        unit covers the question's words.
-        """
-        if self.tree is None or q.counted is not None or q.qtype in ("when", "who"):
-            return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
-        if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
-            return None  # an amount asked for, and the best unit holds one: that is the answer
-        if q.definition is not None and q.definition.match(units[0].text):
-            return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
-        sides = self.comparison_passages(q, passages)
-        if sides:
-            text, cites = comparison(self.tree, sides)
-            return text, cites, "comparison"
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        cover = sum(q.terms[s] * self.stats.idf(s) for s in units[0].covered) / total
-        best = self.best_section(q, passages, section_sims, total)
-        if best is not None:
-            sec, score = best
-            # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
-            named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages}
-            # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
-            # fact, and a section of that shape gives it, however well one fact states the question's words (but
-            # only a section about the question: "Are 70% of the features interpretable?" is no verdict's).
-            if score >= SCOPE_SECTION_MIN and (sec.fits(q) or score - cover >= SCOPE_MARGIN) and not named_row:
-                text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
-                return text, cites, "section"
-        # "Summarize the survey": no section is asked about and no passage states much of the question.
-        main = self.main_document() if q.about_document and cover < DOCUMENT_COVER and self.main_document else None
-        if main:
-            text, cites = document_digest(self.tree, main)
-            return text, cites, "document"
-        return None
-
-    def off_topic(self, q: Question) -> list[str]:
-        """What a question about the survey asks that the corpus never mentions: every one of its telling words
-        (those in at most ``NAMING_DF_SHARE`` of passages: "AI" is in most) is absent ("AI consciousness"); or a
-        side of a comparison is ("How does interpretability compare with watermarking?")."""
-        if not q.absent:
-            return []
-        absent_stems = dict(zip(self.stats.stem_all(q.absent), q.absent, strict=True))
-        if len(q.sides) == 2:
-            sides = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
-            for own in (sides[0] - sides[1], sides[1] - sides[0]):
-                if own and all(s in absent_stems for s in own):
-                    return [absent_stems[s] for s in own]
-        if not q.about_document:
-            return []
-        telling = [s for s, w in q.terms.items() if w >= 1.0
-                   and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
-        return q.absent if telling and all(s in absent_stems for s in telling) else []
-
-    def named_document(self, q: Question) -> str | None:
-        """The document (not the main one) whose title's name, before its subtitle, the question says: nearly all of
-        its words by weight ("the RLHF alignment paper" names "AI Alignment through RLHF"); all of them first, then
-        the longer ("Gemma Scope 2" over "Gemma Scope")."""
-        if self.documents is None:
-            return None
-        main = self.main_document() if self.main_document else None
-        best, best_key = None, (0.0, 0.0)
-        for source, title, _ in self.documents():
-            head = re.split(r":\s|\s—\s", title, maxsplit=1)[0]
-            stems = set(self.stats.stem_all([w for w in tokens(head) if w not in STOPWORDS]))
-            weight = sum(self.stats.idf(s) for s in stems)
-            if source == main or weight <= 0:
-                continue
-            share = sum(self.stats.idf(s) for s in stems if s in q.terms) / weight
-            key = (1.0 if share >= 1.0 else share, weight)
-            if share >= NAMES_DOCUMENT_SHARE and key > best_key:
-                best, best_key = source, key
-        return best
-
-    def captioned(self, u: Unit) -> Section | None:
-        """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation
-        ("Range of views on interpretability's role in AI safety") right before a list or table."""
-        if self.tree is None or u.kind != "sentence" or u.passage.kind != "paragraph":
-            return None
-        text = u.passage.text.rstrip()
-        # A line ending in ":" also introduces what follows, but may say something itself ("Per Bereska &
-        # Gavves (2024), a comprehensive review of ...:" answers what that review says).
-        if not text.endswith(u.text.rstrip()) or re.search(r"[.!?:\"”)]$", text):
-            return None
-        sections = self.tree.of(u.passage)
-        if not sections or sections[-1].units() < 2:
-            return None
-        direct = sections[-1].direct
-        ids = [p.id for p in direct]
-        after = direct[ids.index(u.passage.id) + 1:] if u.passage.id in ids else []
-        return sections[-1] if after and after[0].kind in ("list", "table_row") else None
-
-    def best_section(self, q: Question, passages: list[Passage], sims: dict,
-                     total: float) -> tuple[Section, float] | None:
-        """The section the question is most about: card similarity + card words + spread of the evidence.
-
-        A section that wins while the evidence falls in only one of its children gives way to that
-        child's best-scoring sub-section, as llama-index's ``AutoMergingRetriever`` merges children into
-        their parent only when enough of them are retrieved. It keeps the parent's score when that is higher.
-        """
-        assert self.tree is not None
-        top = passages[:SCOPE_TOP_PASSAGES]
-        best_score = max((p.score for p in top), default=0.0) or 1.0
-        candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
-        if q.asks_shape:  # "for and against ...", "Under what conditions ...?": sections of the shape asked for
-            candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].fits(q)}
-        scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
-        for key in candidates:
-            sec = self.tree.sections.get(key)
-            if sec is None or sec.units() < 2:
-                continue
-            if sec.bibliography and not set(self.scorer.stem_set(sec.heading)) & set(q.terms):
-                continue  # a list of works cited answers only a question about it ("Which papers are cited?")
-            kids: dict = {}
-            for p in top:
-                if p.source == sec.source and tuple(p.section.split(PATH_SEP))[: len(sec.path)] == sec.path:
-                    child = self.tree.child_of(sec, p)
-                    kids[child] = max(kids.get(child, 0.0), p.score / best_score)
-            spread = sum(v for v in kids.values() if v >= SCOPE_NEAR_BEST)
-            stems = self._card_stems.get(key)
-            if stems is None:
-                stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
-            lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
-            shape = SCOPE_SHAPE if sec.fits(q) else 0.0
-            scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
-        if not scored:
-            return None
-        sec, score, spread = max(scored.values(), key=lambda x: x[1])
-        # "Describe the state of the field.": its children carry the named heading in their path, and one of them
-        # may score higher; the section the question names answers.
-        named = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) < len(sec.path)
-                 and sec.path[: len(k[1])] == k[1] and self.names_heading(q, v[0])]
-        if named:
-            sec, spread = named[-1][0], named[-1][2]
-        while spread < SCOPE_MERGE_SPREAD and not self.names_heading(q, sec):
-            inner = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) > len(sec.path)
-                     and k[1][: len(sec.path)] == sec.path]
-            if not inner:
-                break
-            held = [p for p in top if p.source == sec.source
-                    and tuple(p.section.split(PATH_SEP))[: len(sec.path)] == sec.path]
-            best_child = self.tree.child_of(sec, held[0]) if held else None
-            if isinstance(best_child, tuple) and (sec.source, best_child) not in scored:
-                # "field size": State of the Field is asked about by its child's heading, and the best evidence is
-                # that child's one paragraph ("Field Size and Growth"): a fact answers, not another sub-section.
-                return None
-            # The child where the evidence falls answers, as strongly as its parent was asked about: "What
-            # have the major labs achieved ...?" is about State of the Field by its lead line, and answered
-            # by its Research Progress table, whose own card says less of the question.
-            sec, inner_score, spread = max(inner, key=lambda x: x[1])
-            score = max(score, inner_score)
-        return sec, score
-
-    def listing(self, q: Question, passages: list[Passage]) -> Section | None:
-        """The section, among those the evidence falls in, whose own heading says what a "how many" question counts
-        ("cruxes": Key Cruxes) and that lists several things."""
-        if self.tree is None or not q.counted or q.naming:
-            return None
-        counted = self.stats.stem_all([q.counted])[0]
-        for p in passages[:SCOPE_TOP_PASSAGES]:
-            for sec in self.tree.of(p):
-                if counted in set(self.stats.stem_all(tokens(sec.heading))):
-                    while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
-                        sec = self.tree.sections[(sec.source, sec.children[0])]
-                    if sec.units() >= 2:
-                        return sec
-        return None
-
-    def names_heading(self, q: Question, sec: Section) -> bool:
-        """Whether the question says every word of the section's heading ("Describe the state of the field." names
-        "State of the Field (2024-2025)"): it asks for that section, not the child its evidence falls in."""
-        words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
-        stems = set(self.stats.stem_all(words))
-        if not stems or not all(s in q.terms for s in stems):
-            return False
-        # ... and it is most of what the question says ("Interpretability for Safety" is named by many questions)
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        return sum(q.terms[s] * self.stats.idf(s) for s in stems) / total >= 0.5
-
-    def focus(self, q: Question) -> Callable[[Passage], bool] | None:
-        """A test of whether a passage (by its heading path or text) names what the question names ("RLHF"), for a
-        digest to keep; None when the question names nothing rare enough to say what it is about, or two sides."""
-        if len(q.sides) == 2:
-            return None
-        terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
-        # "the main achievements of 2024": its dated rows; "since 2023", "before 2024": a range of years
-        years: list[tuple[int, int]] = []
-        for m in re.finditer(r"\b(?:(since|from|after)|(before|until|up to))?\s*((?:19|20)\d\d)\b", q.text, re.I):
-            y = int(m.group(3))
-            years.append((y + (m.group(1) or "").lower().startswith("a"), 9999) if m.group(1) else
-                         (0, y - (m.group(2) or "").lower().startswith("b")) if m.group(2) else (y, y))
-        if not terms and not years:
-            return None
-
-        def names(p: Passage) -> bool:
-            have = self.scorer.stem_set(f"{p.section} {p.text}")
-            dated = [int(y) for y in YEAR_RE.findall(p.text)]
-            return any(t <= have for t in terms) or any(lo <= y <= hi for lo, hi in years for y in dated)
-        return names
-
-    def names_row(self, q: Question, u: Unit) -> bool:
-        """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
-        if u.kind != "row":
-            return False
-        stems = self.scorer.stem_set(row_subject(u.passage.text))
-        weight = sum(self.stats.idf(s) for s in stems)
-        return weight > 0 and sum(self.stats.idf(s) for s in stems if s in q.terms) / weight >= SCOPE_ROW_NAMED
-
-    def header_weight(self, q: Question) -> Callable[[str], float]:
-        """How much a table column's header is asked about ("Deception Detection" for "detect deception";
-        "scale" names the "Scalability" column through the coarse stem)."""
-        def weight(header: str) -> float:
-            stems = set(self.stats.stem_all(tokens(header)))
-            coarse = lancaster_set(header)
-            return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
-                q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
-        return weight
-
-    def comparison_passages(self, q: Question, passages: list[Passage]) -> list[list[Passage]] | None:
-        """For "How does A compare with B?": each side's table row and sub-section, when both are found."""
-        if len(q.sides) != 2 or q.qtype == "count":
-            return None
-        side_stems = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
-        a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
-        if bool(a) != bool(b):  # "Gemma Scope" vs "Gemma Scope 2": each is all its words (names with no more win)
-            a, b = side_stems
-        # Each side's row or sub-section may not be retrieved itself: look beside what was, in the same
-        # table or among the sibling sub-sections.
-        assert self.tree is not None
-        pool: dict[str, Passage] = {p.id: p for p in passages}
-        for p in passages[:SCOPE_TOP_PASSAGES]:
-            near = self.tree.of(p)[-2:]
-            for sec in near:
-                for sib in sec.passages:
-                    pool.setdefault(sib.id, sib)
-        out: list[list[Passage]] = []
-        for own in (a, b):
-            weight = sum(self.stats.idf(s) for s in own)
-            if not own or weight <= 0:
-                return None
-            found = []
-            for kind in ("table_row", "list"):
-                best, best_share = None, (0.0, 0.0)
-                for p in pool.values():
-                    if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
-                        continue
-                    name = row_subject(p.text) if kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]
-                    # The side's words the name carries, or the name's words the side carries ("interpretability
-                    # as a safety approach" names the "Interpretability" sub-section).
-                    # A hyphenated name also matches by its halves ("GPT-4": gpt, 4, gpt4), but weighs as written.
-                    stems = self.scorer.stem_set(name)
-                    plain = set(self.stats.stem_all(tokens(name)))
-                    named = sum(self.stats.idf(s) for s in own & stems)
-                    exact = min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0))
-                    share = (max(named / weight, exact), exact)  # ties go to the name with no words besides
-                    if share > best_share:
-                        best, best_share = p, share
-                if best is not None and best_share[0] >= SCOPE_SIDE_NAMED:
-                    found.append(best)
-            if not found:
-                # A side no row or sub-section names may be a document: "How does MAIA differ from Gemma Scope?"
-                # gets a passage of the reference whose title names it, among the candidates retrieved.
-                found = self.named_passage(own, passages + [p for p in q.reserve if p.id not in pool],
-                                           {p.id for side in out for p in side})
-            if not found:
-                return None
-            out.append(found)
-        return out
-
-    def named_passage(self, own: set[str], passages: list[Passage], used: set[str]) -> list[Passage]:
-        """The passage of a document whose title names ``own`` (the title's name with no words besides first, then
-        the best ranked of ``passages``), not one of ``used``; none when no title names it."""
-        best, best_key = None, (0.0, 0.0)
-        weight = sum(self.stats.idf(s) for s in own) or 1.0
-        for rank, p in enumerate(passages):
-            if p.kind == "metadata":
-                continue
-            in_title = sum(self.stats.idf(s) for s in own & self.scorer.stem_set(p.title)) / weight
-            if in_title < 1.0 or p.id in used:
-                continue
-            # The title's name, before its subtitle: "Gemma Scope" is "Gemma Scope: Open Sparse Autoencoders for
-            # Gemma 2 ...", not "Gemma Scope 2: Helping ...". Overlap by idf over the union of both names' words.
-            head = set(self.stats.stem_all(tokens(re.split(r":|\s—\s", p.title, maxsplit=1)[0])))
-            union = sum(self.stats.idf(s) for s in own | head) or 1.0
-            key = (in_title + sum(self.stats.idf(s) for s in own & head) / union, -rank)
-            if best is None or key > best_key:
-                best, best_key = p, key
-        return [best] if best is not None else []
 
     def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
         topics: list[str] = []
@@ -661,7 +354,7 @@ class Composer:
         if not cells:
             return u.text
         scored, holding = [], []
-        asked = self.header_weight(q)
+        asked = self.scope.header_weight(q)
         for i, (header, value) in enumerate(cells):
             vstems = self.scorer.stem_set(value)
             s = asked(header)

@@ -89,7 +89,7 @@ MIN_COVERAGE = 0.2
 # A section scores: cosine(question, its card) + SCOPE_LEXICAL * (question weight its card's words
 # cover) + SCOPE_SPREAD * (its children among the SCOPE_TOP_PASSAGES best passages, each scoring at
 # least SCOPE_NEAR_BEST of the best). It answers when it scores at least SCOPE_SECTION_MIN and beats
-# the best unit's cover of the question's weight by SCOPE_MARGIN. See Composer.wider_scope.
+# the best unit's cover of the question's weight by SCOPE_MARGIN. See ScopeFinder.wider (scope.py).
 # Fitted on broad (the right section first for 23 of 35 questions against 20 without the hub
 # correction; the lexical weight mattered most: 0.5 -> 1.0 took it from 22 to 23).
 SCOPE_CARD_HUB = 0.5

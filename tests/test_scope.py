@@ -1,0 +1,22 @@
+"""Answer scope (scope.py): which section, comparison or document answers instead of one fact."""
+
+
+def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_them(assistant):
+    """The parent's card is the closer one here, but the evidence sits in one child: that child answers.
+    Spread over two children, the parent does (llama-index's AutoMergingRetriever, in the same spirit)."""
+    tree, composer = assistant.retriever.tree, assistant.steps[2]
+    tree.load(*[source for source, _, _ in assistant.retriever.documents() if source.endswith("survey.md")])
+    q = assistant.read_question("What does research say about the limits of RLHF?")
+    parent = ("Interpretability vs Other Safety Approaches",)
+    limits = "Key Limitations of RLHF (Per Recent Research)"
+    rlhf = next(s for s in tree.sections.values() if s.path == (*parent, limits))
+    rows = next(s for s in tree.sections.values() if s.path == (*parent, "Comparative Assessment"))
+    sims = {(rlhf.source, parent): 1.0, rlhf.key: 0.5, rows.key: 0.5}
+
+    def best(passages):
+        passages = [p.model_copy(update={"score": 1.0}) for p in passages]  # equally strong evidence
+        sec, _ = composer.scope.best_section(q, passages, sims, total=1.0)
+        return sec.path
+
+    assert best(list(rlhf.passages)) == rlhf.path
+    assert best([rlhf.passages[0], rows.passages[0]]) == parent
