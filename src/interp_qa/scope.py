@@ -322,29 +322,33 @@ class ScopeFinder:
             if not found:
                 # A side no row or sub-section names may be a document: "How does MAIA differ from Gemma Scope?"
                 # gets a passage of the reference whose title names it, among the candidates retrieved.
-                found = self.named_passage(own, passages + [p for p in q.reserve if p.id not in pool],
-                                           {p.id for side in out for p in side})
+                found = self.named_passage(own, {p.id for side in out for p in side})
             if not found:
                 return None
             out.append(found)
         return out
 
-    def named_passage(self, own: set[str], passages: list[Passage], used: set[str]) -> list[Passage]:
-        """The passage of a document whose title names ``own`` (the title's name with no words besides first, then
-        the best ranked of ``passages``), not one of ``used``; none when no title names it."""
-        best, best_key = None, (0.0, 0.0)
-        weight = sum(self.stats.idf(s) for s in own) or 1.0
-        for rank, p in enumerate(passages):
-            if p.kind == "metadata":
+    def named_passage(self, own: set[str], used: set[str]) -> list[Passage]:
+        """The summary of the reference whose title names ``own`` (all of it; the title's name with no words
+        besides first: "Gemma Scope" is "Gemma Scope: Open Sparse Autoencoders for Gemma 2 ...", not "Gemma Scope 2:
+        Helping ..."), read from the index whatever was retrieved; none when no title names it."""
+        if self.documents is None or self.tree is None:
+            return []
+        main = self.main_document() if self.main_document else None
+        weight = sum(self.stats.idf(s) for s in sorted(own)) or 1.0
+        ranked = []
+        for source, title, _ in self.documents():
+            if source == main or sum(self.stats.idf(s) for s in sorted(own & self.scorer.stem_set(title))) < weight:
                 continue
-            in_title = sum(self.stats.idf(s) for s in own & self.scorer.stem_set(p.title)) / weight
-            if in_title < 1.0 or p.id in used:
-                continue
-            # The title's name, before its subtitle: "Gemma Scope" is "Gemma Scope: Open Sparse Autoencoders for
-            # Gemma 2 ...", not "Gemma Scope 2: Helping ...". Overlap by idf over the union of both names' words.
-            head = set(self.stats.stem_all(tokens(re.split(r":|\s—\s", p.title, maxsplit=1)[0])))
-            union = sum(self.stats.idf(s) for s in own | head) or 1.0
-            key = (in_title + sum(self.stats.idf(s) for s in own & head) / union, -rank)
-            if best is None or key > best_key:
-                best, best_key = p, key
-        return [best] if best is not None else []
+            head = set(self.stats.stem_all(tokens(re.split(r":|\s—\s", title, maxsplit=1)[0])))
+            union = sum(self.stats.idf(s) for s in sorted(own | head)) or 1.0
+            ranked.append((round(sum(self.stats.idf(s) for s in sorted(own & head)) / union, 9), source))
+        for _, source in sorted(ranked, key=lambda x: (-x[0], x[1])):
+            self.tree.load(source)
+            sections = sorted((sec for key, sec in self.tree.sections.items() if key[0] == source),
+                              key=lambda sec: sec.passages[0].position)
+            # Its Summary, else its opening paragraph (the first that the other side does not use)
+            for p in [*(sec.passages[0] for sec in sections), *self.tree.unsectioned(source)]:
+                if p.kind == "paragraph" and p.id not in used:
+                    return [p]
+        return []
