@@ -15,7 +15,16 @@ from dataclasses import replace
 
 from .digest import document_digest, section_digest
 from .question import CorpusStats, Question
-from .rerank import AMOUNT_WORDS_RE, WHO_FIELDS, Unit, UnitScorer, fact_numbers, type_bonus, version_mismatch
+from .rerank import (
+    AMOUNT_WORDS_RE,
+    WHO_FIELDS,
+    Unit,
+    UnitScorer,
+    fact_numbers,
+    stated,
+    type_bonus,
+    version_mismatch,
+)
 from .scope import ScopeFinder
 from .sections import PATH_SEP, SectionTree
 from .text import (
@@ -392,7 +401,7 @@ class Composer:
 
 def dates(q: Question, u: Unit) -> bool:
     """Whether ``u`` holds a date (a row in its cells, not its headers: "Key Achievement (2024-2025)" dates nothing)."""
-    return type_bonus(q, "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text) > 0
+    return type_bonus(q, stated(u)) > 0
 
 
 # A sentence that leans on the one before it: "They discuss ...", "It provides ...", "This mirrors ...",

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from .sections import PATH_SEP, Section, SectionTree
-from .text import LABELLED_RE, ensure_period, row_cells, split_sentences
+from .text import LABELLED_RE, ensure_period, row_cells, split_sentences, title_name
 from .types import Passage
 from .weights import DIGEST_CHARS, DIGEST_LEVELS
 
@@ -279,7 +279,7 @@ def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
     if sec is not None and p.kind == "list":
         _, items = list_lines(p)
         return f"- {sec.heading} — " + "; ".join(short_item(i, 0) for i in items) + f" [{cite(p)}]"
-    head = re.split(r":\s|\s—\s", p.title, maxsplit=1)[0]  # "Gemma Scope 2", not its subtitle
+    head = title_name(p.title)  # "Gemma Scope 2", not its subtitle
     named = "" if not head or p.text.startswith(head) else f"{head} — "  # a reference's passage: which reference
     return f"- {named}{ensure_period(cut(p.text, 300))} [{cite(p)}]"
 

@@ -114,9 +114,7 @@ class UnitScorer:
                 ctx_weight = META_CONTEXT_WEIGHT if u.kind == "meta" else 1.0
                 lexical += ctx_weight * sum(q.terms[s] * self.stats.idf(s) for s in ctx)
                 total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-                # A row's headers are no facts: "Key Achievement (2024-2025)" dates no row.
-                typed = "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text
-                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, typed)
+                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u))
                 if u.kind == "meta":
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
@@ -213,6 +211,11 @@ def version_mismatch(q: Question, text: str) -> float:
             if m.group(1) not in asked:
                 return VERSION_MISMATCH
     return 0.0
+
+
+def stated(u: Unit) -> str:
+    """What a unit states: a row's cell values, not its headers ("Key Achievement (2024-2025)" dates no row)."""
+    return "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text
 
 
 def type_bonus(q: Question, text: str) -> float:

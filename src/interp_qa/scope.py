@@ -16,7 +16,7 @@ from .digest import comparison, document_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
-from .text import STOPWORDS, YEAR_RE, lancaster_set, row_subject, tokens
+from .text import STOPWORDS, YEAR_RE, lancaster_set, row_subject, title_name, tokens
 from .types import AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
@@ -104,7 +104,7 @@ class ScopeFinder:
             return []
         absent_stems = dict(zip(self.stats.stem_all(q.absent), q.absent, strict=True))
         if len(q.sides) == 2:
-            sides = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+            sides = self.side_stems(q)
             for own in (sides[0] - sides[1], sides[1] - sides[0]):
                 if own and all(s in absent_stems for s in own):
                     return [absent_stems[s] for s in own]
@@ -123,8 +123,7 @@ class ScopeFinder:
         main = self.main_document() if self.main_document else None
         best, best_key = None, (0.0, 0.0)
         for source, title, _ in self.documents():
-            head = re.split(r":\s|\s—\s", title, maxsplit=1)[0]
-            stems = set(self.stats.stem_all([w for w in tokens(head) if w not in STOPWORDS]))
+            stems = set(self.stats.stem_all([w for w in tokens(title_name(title)) if w not in STOPWORDS]))
             weight = sum(self.stats.idf(s) for s in stems)
             if source == main or weight <= 0:
                 continue
@@ -278,11 +277,15 @@ class ScopeFinder:
                 q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
         return weight
 
+    def side_stems(self, q: Question) -> list[set[str]]:
+        """Each comparison side's words that the question weighs (its stems)."""
+        return [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+
     def comparison_passages(self, q: Question, passages: list[Passage]) -> list[list[Passage]] | None:
         """For "How does A compare with B?": each side's table row and sub-section, when both are found."""
         if len(q.sides) != 2 or q.qtype == "count":
             return None
-        side_stems = [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+        side_stems = self.side_stems(q)
         a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
         if bool(a) != bool(b):  # "Gemma Scope" vs "Gemma Scope 2": each is all its words (names with no more win)
             a, b = side_stems
@@ -340,7 +343,7 @@ class ScopeFinder:
         for source, title, _ in self.documents():
             if source == main or sum(self.stats.idf(s) for s in sorted(own & self.scorer.stem_set(title))) < weight:
                 continue
-            head = set(self.stats.stem_all(tokens(re.split(r":|\s—\s", title, maxsplit=1)[0])))
+            head = set(self.stats.stem_all(tokens(title_name(title))))
             union = sum(self.stats.idf(s) for s in sorted(own | head)) or 1.0
             ranked.append((round(sum(self.stats.idf(s) for s in sorted(own & head)) / union, 9), source))
         for _, source in sorted(ranked, key=lambda x: (-x[0], x[1])):

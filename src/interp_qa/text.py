@@ -85,6 +85,11 @@ def row_cells(text: str) -> list[tuple[str, str]]:
     return [(h, v) for h, _, v in (line.partition(": ") for line in text.split("\n") if ": " in line)]
 
 
+def title_name(title: str) -> str:
+    """A document title's name, before its subtitle: "Gemma Scope 2" of "Gemma Scope 2: Helping the AI Safety ..."."""
+    return re.split(r":\s|\s—\s", title, maxsplit=1)[0]
+
+
 def row_subject(text: str) -> str:
     """What a table row is about: its first cell's value ("AI Control"), or its first line."""
     cells = row_cells(text.split("\n", 1)[0])
