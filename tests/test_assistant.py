@@ -69,16 +69,20 @@ def test_answers_lead_with_the_fact_and_cite_it(assistant, question, fact):
 
 def copied_from_citations(text: str, citations: list[Passage]) -> list[str]:
     """Checked here, not by untraceable() alone: every sentence or item ends in a marker, and each of its
-    pieces appears in the passage (or heading) that marker cites. Returns what does not."""
+    pieces appears in the passage (or its heading or document title) that marker cites. Returns what does not."""
     import re
+
+    from interp_qa.compose import SEE_ALSO
 
     bad = []
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()]:
+        if line == SEE_ALSO:  # the label over passages a fact adds: no claim of its own
+            continue
         if not re.search(r"\[\d+\]$", line):
             bad.append(f"no marker at the end: {line!r}")
         for piece, n in re.findall(r"(.*?)\s*\[(\d+)\]", line):
             p = citations[int(n) - 1]
-            source = " ".join(f"{p.section}\n{p.text}".split())
+            source = " ".join(f"{p.title}\n{p.section}\n{p.text}".split())
             for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s", re.sub(r"^[-*]\s+", "", piece.strip())):
                 frag = frag.strip().rstrip(".").strip()
                 if frag and frag not in source:

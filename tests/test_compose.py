@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from interp_qa.compose import untraceable
-from interp_qa.digest import cut, document_digest, section_digest
+from interp_qa.compose import SEE_ALSO, untraceable
+from interp_qa.digest import cut, document_digest, related_digest, section_digest
 
 CRUXES = ["more intelligent than our own", "remain fundamentally opaque", "hide deception",
           "best use of safety research resources"]
@@ -213,8 +213,8 @@ def test_answers_are_traceable_on_every_broad_question(assistant):
             continue
         answered += 1
         assert untraceable(answer.text, answer.citations) == [], q.question
-        for line in cited_lines(answer.text):
-            assert re.search(r"\[\d+\]", line), (q.question, line)  # every line carries a marker
+        for line in cited_lines(answer.text):  # every line carries a marker, but the "See also:" label
+            assert re.search(r"\[\d+\]", line) or line == SEE_ALSO, (q.question, line)
     assert answered >= 30
 
 
@@ -578,3 +578,38 @@ def test_a_digest_keeps_the_years_asked_for(assistant):
     assert text.startswith("- 2024 (Jan)") and "2020" not in text
     text = assistant.ask("Summarize progress since 2023.").text
     assert "2023: Towards Monosemanticity" in text and "2025: Gemma Scope 2" in text and "2022" not in text
+
+
+def test_a_fact_that_holds_little_of_the_question_is_followed_by_related_passages(assistant):
+    # The best unit is Scalable Oversight's row; what is bad about it is in its sub-section's lines.
+    answer = assistant.ask("What is good and bad about scalable oversight?")
+    assert answer.scope == "fact" and "\n\nSee also:\n" in answer.text
+    fact, related = answer.text.split("\n\nSee also:\n")
+    assert "potential for collusion" in related.lower() or "potential for collusion" in fact.lower()
+    for line in related.split("\n"):  # one cited line per passage, under its heading
+        assert re.search(r"^ *- .+ \[\d+\]$", line), line
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert sorted(set(numbers)) == list(range(1, len(answer.citations) + 1))  # numbered on from the fact's
+    assert len({c.id for c in answer.citations}) == len(answer.citations)
+    assert untraceable(answer.text, answer.citations) == []
+    assert len(answer.text) <= 1200
+
+
+def test_a_question_for_one_fact_gets_no_related_passages(assistant):
+    for question in ("How many features did Anthropic extract from Claude 3 Sonnet?",
+                     "When was Gemma Scope released?", "Who wrote Scaling Monosemanticity?"):
+        answer = assistant.ask(question)
+        assert "See also" not in answer.text, question
+
+
+def test_related_passages_read_in_document_order_under_their_headings(assistant):
+    passages = assistant.retrieve("What is good and bad about scalable oversight?", top_k=6)
+    text, cites = related_digest(passages, main="survey.md")
+    assert {c.id for c in cites} == {p.id for p in passages}
+    survey = [c.position for c in cites if c.source == "survey.md"]
+    assert survey == sorted(survey) and cites[: len(survey)] == [c for c in cites if c.source == "survey.md"]
+    assert all(re.search(r"^ *- .+ \[\d+\]$", line) for line in text.split("\n"))
+    assert untraceable(text, cites) == []
+    short, kept = related_digest(passages, main="survey.md", budget=300)
+    assert len(short) <= 300 and 0 < len(kept) <= len(cites)
+    assert all(f"[{n}]" in short for n in range(1, len(kept) + 1))

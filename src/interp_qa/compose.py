@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .digest import document_digest, section_digest
+from .digest import document_digest, related_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import (
     AMOUNT_WORDS_RE,
@@ -44,10 +44,13 @@ from .text import (
 )
 from .types import Answer, Passage
 from .weights import (
+    DIGEST_CHARS,
     JOIN_SHARE,
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
     MIN_COVERAGE,
+    RELATED_BELOW_COVER,
+    RELATED_PASSAGES,
     ROW_VALUE_WEIGHT,
     SHORT_LIST,
     SIDE_SHARE,
@@ -55,6 +58,8 @@ from .weights import (
     WHO_BONUS,
 )
 
+# What heads the passages a fact adds when it may be only part of the answer.
+SEE_ALSO = "See also:"
 
 class Composer:
     """Turns a question and its re-ranked passages into an :class:`Answer`, or an abstention with its reason.
@@ -163,10 +168,34 @@ class Composer:
             why = "No passage about " + ", ".join(f"“{t}”" for t in absent) + " answers this."
             return self.abstain(question, passages, why, q)
         text, cites = self.compose(q, chosen)
+        text, cites = self.see_also(q, units[0], passages, text, cites)
         return Answer(
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
+
+    def see_also(self, q: Question, best: Unit, passages: list[Passage], text: str,
+                 cites: list[Passage]) -> tuple[str, list[Passage]]:
+        """A fact that holds less than ``RELATED_BELOW_COVER`` of the question's weight may be only part of what was
+        asked ("What obstacles does interpretability research still face?" finds one sentence that says
+        "challenges"): the next best passages follow it under "See also:", one cited line each. A question that
+        asks for one fact (how many, when, who) gets the fact alone, and works cited and a reference's
+        bibliographic record are no reading."""
+        if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
+            return text, cites
+        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+        if sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total >= RELATED_BELOW_COVER:
+            return text, cites
+        used = {c.id for c in cites}
+        more = [p for p in passages[:RELATED_PASSAGES] if p.id not in used and p.kind != "metadata"
+                and not any(sec.bibliography for sec in self.tree.of(p))]
+        budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
+        related, shown = related_digest(more, self.scope.header_weight(q), max(budget, 200),
+                                        self.main_document() if self.main_document else None)
+        if not related:
+            return text, cites
+        related = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + len(cites)}]", related)
+        return f"{text}\n\n{SEE_ALSO}\n{related}", cites + shown
 
     def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
         topics: list[str] = []
@@ -487,10 +516,11 @@ def untraceable(answer_text: str, citations: list[Passage]) -> list[str]:
         if not 1 <= n <= len(citations):
             bad.append(f"[{n}] points at no citation")
             continue
-        source = re.sub(r"\s+", " ", f"{citations[n - 1].section}\n{citations[n - 1].text}")
+        cited = citations[n - 1]
+        source = re.sub(r"\s+", " ", f"{cited.title}\n{cited.section}\n{cited.text}")
         for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s|\n", segment):
             frag = frag.strip().rstrip(".").strip()
             frag = re.sub(r"^[-*] ", "", frag)
-            if frag and frag not in source:
+            if frag and frag != SEE_ALSO.rstrip(":") and frag not in source:
                 bad.append(frag)
     return bad

@@ -269,6 +269,60 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
     return text, cites
 
 
+def related_digest(passages: list[Passage], wanted: Callable[[str], float] | None = None,
+                   budget: int = DIGEST_CHARS, main: str | None = None) -> tuple[str, list[Passage]]:
+    """Passages as short cited lines under their headings, in document order: what a reader may also want
+    when the best fact holds only part of a question ("What obstacles does the field still face?").
+
+    A table row gives its first cells (the columns ``wanted`` scores highest first), a list its lead line and
+    item labels, a paragraph its first clause; each is cut shorter until the whole fits ``budget``. The
+    ``main`` document's passages go under their section's heading, another document's under its title; a
+    heading with one passage leads its line ("- Scalable Oversight: Strengths: ... [2]"), a heading with more
+    is a line of its own (cited to its first) with theirs nested under it, as a section digest writes them.
+    """
+    if not passages:
+        return "", []
+    docs = list(dict.fromkeys(p.source for p in passages))
+    ordered = sorted(passages, key=lambda p: (docs.index(p.source), p.position))
+    groups: dict[tuple[str, str], list[Passage]] = {}
+    for p in ordered:
+        heading = p.section.split(PATH_SEP)[-1] if p.section and p.source == main else title_name(p.title)
+        groups.setdefault((p.source, heading), []).append(p)
+    text, cites = "", list[Passage]()
+    for detail in range(4):
+        cite = Cites()
+        lines: list[str] = []
+        for (_, heading), group in groups.items():
+            said: list[tuple[str, Passage]] = []
+            for p in group:
+                if p.kind == "table_row":
+                    said.append((row_line(p, wanted, limit=4 - detail), p))
+                elif p.kind == "list":
+                    lead, items = list_lines(p)
+                    if lead:
+                        labels = "; ".join(short_item(i, min(detail + 1, 2)) for i in items)
+                        said.append((f"{cut(lead.removesuffix(':'), (160, 120, 90, 70)[detail])}: {labels}", p))
+                    else:
+                        said += [(short_item(i, min(detail, 2)), p) for i in items]
+                else:
+                    said.append((ensure_period(cut(p.text, (220, 160, 120, 90)[detail])), p))
+            if len(said) == 1:
+                lines.append(f"- {heading}: {said[0][0]} [{cite(said[0][1])}]")
+            else:
+                lines.append(f"- {heading} [{cite(group[0])}]")
+                lines += [f"  - {line} [{cite(p)}]" for line, p in said]
+        text, cites = "\n".join(lines), cite.passages
+        if len(text) <= budget:
+            return text, cites
+    kept: list[str] = []
+    for ln in text.split("\n"):  # still too long: the first lines that fit
+        if sum(len(k) + 1 for k in kept) + len(ln) > budget:
+            break
+        kept.append(ln)
+    text = "\n".join(kept)
+    return _renumber(text, cites, {int(n) for n in re.findall(r"\[(\d+)\]", text)})
+
+
 def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
     """One side of a comparison: its table row, or its sub-section's items, on one line."""
     if p.kind == "table_row":
