@@ -178,7 +178,8 @@ class Composer:
                  cites: list[Passage]) -> tuple[str, list[Passage]]:
         """A fact that holds less than ``RELATED_BELOW_COVER`` of the question's weight may be only part of what was
         asked ("What obstacles does interpretability research still face?" finds one sentence that says
-        "challenges"): the next best passages follow it under "See also:", one cited line each. A question that
+        "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
+        one cited line each. A question that
         asks for one fact (how many, when, who) gets the fact alone, and works cited and a reference's
         bibliographic record are no reading."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
@@ -187,7 +188,8 @@ class Composer:
         if sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total >= RELATED_BELOW_COVER:
             return text, cites
         used = {c.id for c in cites}
-        more = [p for p in passages[:RELATED_PASSAGES] if p.id not in used and p.kind != "metadata"
+        ranked = [*passages, *q.reserve][:RELATED_PASSAGES]  # the shown passages, then the next candidates
+        more = [p for p in ranked if p.id not in used and p.kind != "metadata"
                 and not any(sec.bibliography for sec in self.tree.of(p))]
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
         related, shown = related_digest(more, self.scope.header_weight(q), max(budget, 200),
