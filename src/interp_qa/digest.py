@@ -296,12 +296,13 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
             said: list[tuple[str, Passage]] = []
             for p in group:
                 if p.kind == "table_row":
-                    said.append((row_line(p, wanted, limit=4 - detail), p))
+                    said.append((row_line(p, wanted, limit=max(2, 4 - detail)), p))  # a row's name and a cell
                 elif p.kind == "list":
                     lead, items = list_lines(p)
                     if lead:
                         labels = "; ".join(short_item(i, min(detail + 1, 2)) for i in items)
-                        said.append((f"{cut(lead.removesuffix(':'), (160, 120, 90, 70)[detail])}: {labels}", p))
+                        lead = cut(lead.removesuffix(":"), (160, 120, 100, 100)[detail]).rstrip(":")
+                        said.append((f"{lead}: {labels}", p))
                     else:
                         said += [(short_item(i, min(detail, 2)), p) for i in items]
                 else:
