@@ -213,6 +213,7 @@ def test_answers_are_traceable_on_every_broad_question(assistant):
             continue
         answered += 1
         assert untraceable(answer.text, answer.citations) == [], q.question
+        assert len(answer.text) <= 1200, q.question  # "See also:" lines too stay within the answer's length
         for line in cited_lines(answer.text):  # every line carries a marker, but the "See also:" label
             assert re.search(r"\[\d+\]", line) or line == SEE_ALSO, (q.question, line)
     assert answered >= 30

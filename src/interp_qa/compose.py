@@ -50,6 +50,7 @@ from .weights import (
     LIST_TIE_SHARE,
     MIN_COVERAGE,
     RELATED_BELOW_COVER,
+    RELATED_MIN_CHARS,
     RELATED_PASSAGES,
     ROW_VALUE_WEIGHT,
     SHORT_LIST,
@@ -179,20 +180,21 @@ class Composer:
         """A fact that holds less than ``RELATED_BELOW_COVER`` of the question's weight may be only part of what was
         asked ("What obstacles does interpretability research still face?" finds one sentence that says
         "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
-        one cited line each. A question that
+        one cited line each, as far as the answer's ``DIGEST_CHARS`` allow. A question that
         asks for one fact (how many, when, who) gets the fact alone, and works cited and a reference's
         bibliographic record are no reading."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
             return text, cites
         total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        if sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total >= RELATED_BELOW_COVER:
+        budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
+        cover = sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total
+        if cover >= RELATED_BELOW_COVER or budget < RELATED_MIN_CHARS:
             return text, cites
         used = {c.id for c in cites}
         ranked = [*passages, *q.reserve][:RELATED_PASSAGES]  # the shown passages, then the next candidates
         more = [p for p in ranked if p.id not in used and p.kind != "metadata"
                 and not any(sec.bibliography for sec in self.tree.of(p))]
-        budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
-        related, shown = related_digest(more, self.scope.header_weight(q), max(budget, 200),
+        related, shown = related_digest(more, self.scope.header_weight(q), budget,
                                         self.main_document() if self.main_document else None)
         if not related:
             return text, cites

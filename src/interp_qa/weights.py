@@ -133,6 +133,8 @@ RELATED_BELOW_COVER = 0.5
 # Over the top eight re-ranked passages the points of 35 of the 54 held-out broad questions are there (h01-h54,
 # session 13); 8 rather than the five shown: reworded +2 (10 and 12 give no more on the tuning sets).
 RELATED_PASSAGES = 8
+# Characters: "See also:" is added only when at least this much of the answer's ``DIGEST_CHARS`` is left.
+RELATED_MIN_CHARS = 150
 # Ever shorter digests, tried in turn until one fits: (items' detail: 0 whole .. 3 labels only,
 # (conclusions kept, their characters)). Both conclusions stay, shorter, before one is dropped: what a
 # section concludes says more than its items' wording. Fitted on broad (session 8: .611 -> .639, "How
