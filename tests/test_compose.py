@@ -614,3 +614,8 @@ def test_related_passages_read_in_document_order_under_their_headings(assistant)
     short, kept = related_digest(passages, main="survey.md", budget=300)
     assert len(short) <= 300 and 0 < len(kept) <= len(cites)
     assert all(f"[{n}]" in short for n in range(1, len(kept) + 1))
+
+
+def test_a_field_of_a_references_record_answers_alone(assistant):
+    answer = assistant.ask("Where was Scaling Monosemanticity published?")
+    assert answer.text.startswith("Publisher: Transformer Circuits") and "See also" not in answer.text

@@ -181,9 +181,11 @@ class Composer:
         asked ("What obstacles does interpretability research still face?" finds one sentence that says
         "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
         one cited line each, as far as the answer's ``DIGEST_CHARS`` allow. A question that
-        asks for one fact (how many, when, who) gets the fact alone, and works cited and a reference's
-        bibliographic record are no reading."""
+        asks for one fact (how many, when, who), or is answered by a field of a reference's record, gets the fact
+        alone; works cited and a reference's record are never added."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
+            return text, cites
+        if best.passage.kind == "metadata":  # "Where was it published?": a bibliographic field answers it all
             return text, cites
         total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
