@@ -619,3 +619,12 @@ def test_related_passages_read_in_document_order_under_their_headings(assistant)
 def test_a_field_of_a_references_record_answers_alone(assistant):
     answer = assistant.ask("Where was Scaling Monosemanticity published?")
     assert answer.text.startswith("Publisher: Transformer Circuits") and "See also" not in answer.text
+
+
+def test_a_list_question_answered_by_one_sentence_gets_related_passages(assistant):
+    # The survey's own one-line summary names "challenges" and "faces"; the challenges it lists follow.
+    answer = assistant.ask("What are the challenges interpretability still faces?")
+    assert answer.scope == "fact" and SEE_ALSO in answer.text
+    related = answer.text.split(SEE_ALSO)[1]
+    assert "Remaining Challenges" in related or "Scalability Challenge" in related
+    assert untraceable(answer.text, answer.citations) == [] and len(answer.text) <= 1200

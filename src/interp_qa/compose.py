@@ -180,7 +180,8 @@ class Composer:
         """A fact that holds less than ``RELATED_BELOW_COVER`` of the question's weight may be only part of what was
         asked ("What obstacles does interpretability research still face?" finds one sentence that says
         "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
-        one cited line each, as far as the answer's ``DIGEST_CHARS`` allow. A question that
+        one cited line each, as far as the answer's ``DIGEST_CHARS`` allow; so do they after a fact that is one
+        sentence or row when the question asks for several things (a list question). A question that
         asks for one fact (how many, when, who), or is answered by a field of a reference's record, gets the fact
         alone; works cited and a reference's record are never added."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
@@ -190,7 +191,9 @@ class Composer:
         total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
         cover = sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total
-        if cover >= RELATED_BELOW_COVER or budget < RELATED_MIN_CHARS:
+        # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
+        several = q.qtype == "list" and best.kind != "lead" and best.passage.kind != "list"
+        if (cover >= RELATED_BELOW_COVER and not several) or budget < RELATED_MIN_CHARS:
             return text, cites
         used = {c.id for c in cites}
         ranked = [*passages, *q.reserve][:RELATED_PASSAGES]  # the shown passages, then the next candidates
