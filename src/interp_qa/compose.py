@@ -182,12 +182,12 @@ class Composer:
         "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
         one cited line each, as far as the answer's ``DIGEST_CHARS`` allow; so do they after a fact that is one
         sentence or row when the question asks for several things (a list question). A question that
-        asks for one fact (how many, when, who), or is answered by a field of a reference's record, gets the fact
-        alone; works cited and a reference's record are never added."""
+        asks for one fact (how many, when, who), or is answered by a field of the record of a reference it names,
+        gets the fact alone; works cited and a reference's record are never added."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
             return text, cites
-        if best.passage.kind == "metadata":  # "Where was it published?": a bibliographic field answers it all
-            return text, cites
+        if best.passage.kind == "metadata" and self.scope.named_document(q) == best.passage.source:
+            return text, cites  # "Where was Scaling Monosemanticity published?": a field of its record answers it all
         total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
         cover = sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total
