@@ -15,7 +15,7 @@ def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_
 
     def best(passages):
         passages = [p.model_copy(update={"score": 1.0}) for p in passages]  # equally strong evidence
-        sec, _ = composer.scope.best_section(q, passages, sims, total=1.0)
+        sec, _ = composer.scope.best_section(q, passages, sims)
         return sec.path
 
     assert best(list(rlhf.passages)) == rlhf.path

@@ -188,9 +188,8 @@ class Composer:
             return text, cites
         if best.passage.kind == "metadata" and self.scope.named_document(q) == best.passage.source:
             return text, cites  # "Where was Scaling Monosemanticity published?": a field of its record answers it all
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
-        cover = sum(q.terms[s] * self.stats.idf(s) for s in best.covered) / total
+        cover = self.scorer.share(q, best.covered)
         # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
         several = q.qtype == "list" and best.kind != "lead" and best.passage.kind != "list"
         if (cover >= RELATED_BELOW_COVER and not several) or budget < RELATED_MIN_CHARS:

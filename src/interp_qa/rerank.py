@@ -61,6 +61,12 @@ class UnitScorer:
     def __init__(self, stats: CorpusStats) -> None:
         self.stats = stats
 
+    def share(self, q: Question, stems: set[str]) -> float:
+        """The share of the question's weight (its terms' weights times idf) that ``stems`` carry: how much of the
+        question a unit covers ("cover"), or a heading names."""
+        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+        return sum(q.terms[s] * self.stats.idf(s) for s in stems if s in q.terms) / total
+
     def rerank(self, q: Question, passages: list[Passage]) -> list[Passage]:
         """Re-order fused candidates by their best citable unit (sentence, item or row).
 

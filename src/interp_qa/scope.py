@@ -76,9 +76,8 @@ class ScopeFinder:
         if sides:
             text, cites = comparison(self.tree, sides)
             return text, cites, "comparison"
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        cover = sum(q.terms[s] * self.stats.idf(s) for s in units[0].covered) / total
-        best = self.best_section(q, passages, section_sims, total)
+        cover = self.scorer.share(q, units[0].covered)
+        best = self.best_section(q, passages, section_sims)
         if best is not None:
             sec, score = best
             # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
@@ -151,8 +150,7 @@ class ScopeFinder:
         after = direct[ids.index(u.passage.id) + 1:] if u.passage.id in ids else []
         return sections[-1] if after and after[0].kind in ("list", "table_row") else None
 
-    def best_section(self, q: Question, passages: list[Passage], sims: dict,
-                     total: float) -> tuple[Section, float] | None:
+    def best_section(self, q: Question, passages: list[Passage], sims: dict) -> tuple[Section, float] | None:
         """The section the question is most about: card similarity + card words + spread of the evidence.
 
         A section that wins while the evidence falls in only one of its children gives way to that
@@ -181,7 +179,7 @@ class ScopeFinder:
             stems = self._card_stems.get(key)
             if stems is None:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
-            lexical = sum(w * self.stats.idf(s) for s, w in q.terms.items() if s in stems) / total
+            lexical = self.scorer.share(q, stems)
             shape = SCOPE_SHAPE if sec.fits(q) else 0.0
             scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
         if not scored:
@@ -235,8 +233,7 @@ class ScopeFinder:
         if not stems or not all(s in q.terms for s in stems):
             return False
         # ... and it is most of what the question says ("Interpretability for Safety" is named by many questions)
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        return sum(q.terms[s] * self.stats.idf(s) for s in stems) / total >= 0.5
+        return self.scorer.share(q, stems) >= 0.5
 
     def focus(self, q: Question) -> Callable[[Passage], bool] | None:
         """A test of whether a passage (by its heading path or text) names what the question names ("RLHF"), for a
