@@ -99,6 +99,7 @@ class UnitScorer:
 
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = RANK_PRIOR_ANSWER) -> list[Unit]:
         units: list[Unit] = []
+        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
         for rank, p in enumerate(passages):
             context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
@@ -119,7 +120,6 @@ class UnitScorer:
                 # A front-matter line names its document only through the title (names_document weighs that).
                 ctx_weight = META_CONTEXT_WEIGHT if u.kind == "meta" else 1.0
                 lexical += ctx_weight * sum(q.terms[s] * self.stats.idf(s) for s in ctx)
-                total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
                 u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u))
                 if u.kind == "meta":
                     if names_doc is None:
