@@ -84,7 +84,7 @@ def copied_from_citations(text: str, citations: list[Passage]) -> list[str]:
             p = citations[int(n) - 1]
             source = " ".join(f"{p.title}\n{p.section}\n{p.text}".split())
             for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s", re.sub(r"^[-*]\s+", "", piece.strip())):
-                frag = frag.strip().rstrip(".").strip()
+                frag = frag.strip().rstrip(".…").strip()
                 if frag and frag not in source:
                     bad.append(f"[{n}] does not say {frag!r}")
     return bad

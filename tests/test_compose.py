@@ -631,3 +631,11 @@ def test_a_list_question_answered_by_one_sentence_gets_related_passages(assistan
     related = answer.text.split(SEE_ALSO)[1]
     assert "Remaining Challenges" in related or "Scalability Challenge" in related
     assert untraceable(answer.text, answer.citations) == [] and len(answer.text) <= 1200
+
+
+def test_a_cut_between_words_says_the_passage_goes_on():
+    text = "Current sparse autoencoder methods face a fundamental trade-off: passing GPT-4's activations through"
+    short = cut(text, 70)
+    assert short.endswith("…") and text.startswith(short.removesuffix("…"))
+    assert cut("Models optimize proxy signals, in ways diverging from true preferences.", 40) == (
+        "Models optimize proxy signals")  # a clause ends in time: no mark

@@ -527,7 +527,7 @@ def untraceable(answer_text: str, citations: list[Passage]) -> list[str]:
         cited = citations[n - 1]
         source = re.sub(r"\s+", " ", f"{cited.title}\n{cited.section}\n{cited.text}")
         for frag in re.split(r"\s—\s|;\s|\s\(|\)|:\s|\n", segment):
-            frag = frag.strip().rstrip(".").strip()
+            frag = frag.strip().rstrip(".…").strip()  # "…": the passage goes on
             frag = re.sub(r"^[-*] ", "", frag)
             if frag and frag != SEE_ALSO.rstrip(":") and frag not in source:
                 bad.append(frag)

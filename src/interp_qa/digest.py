@@ -46,9 +46,9 @@ def cut(text: str, limit: int) -> str:
         if m.start() > limit:
             break
         best = m.start()
-    if best < 15:
+    if best < 15:  # no clause ends in time: cut between words, and say so ("…"), not with a period
         space = text.rfind(" ", 0, limit)
-        best = space if space > 15 else limit
+        return text[: space if space > 15 else limit].rstrip(" ,;:—") + "…"
     return text[:best].rstrip(" ,;—")
 
 

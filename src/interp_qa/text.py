@@ -98,7 +98,7 @@ def row_subject(text: str) -> str:
 
 def ensure_period(text: str) -> str:
     text = text.rstrip().removesuffix(":")  # "... for AI safety:" said alone ends with a period
-    return text if text.endswith((".", "!", "?", "”", '"', ")")) else text + "."
+    return text if text.endswith((".", "!", "?", "”", '"', ")", "…")) else text + "."
 
 
 _NLTK_LOCK = threading.Lock()
