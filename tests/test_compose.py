@@ -619,9 +619,9 @@ def test_related_passages_read_in_document_order_under_their_headings(assistant)
 def test_a_field_of_a_references_record_answers_alone_when_the_question_names_it(assistant):
     answer = assistant.ask("Where was Scaling Monosemanticity published?")
     assert answer.text.startswith("Publisher: Transformer Circuits") and "See also" not in answer.text
-    # A record's field matched by a word alone ("ratings": "Rating: 3/5") is no answer to rest on.
-    answer = assistant.ask("What goes wrong with models trained on human ratings, per the cited work?")
-    assert answer.text.startswith("Rating: ") and SEE_ALSO in answer.text
+    # Named as the survey's timeline names it, not by its title: the re-ranker's own judgement that it is named.
+    answer = assistant.ask("What rating does the GPT-4 concepts article get?")
+    assert answer.text.startswith("Rating: 4/5") and "See also" not in answer.text
 
 
 def test_a_list_question_answered_by_one_sentence_gets_related_passages(assistant):

@@ -186,7 +186,7 @@ class Composer:
         gets the fact alone; works cited and a reference's record are never added."""
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
             return text, cites
-        if best.passage.kind == "metadata" and self.scope.named_document(q) == best.passage.source:
+        if best.passage.kind == "metadata" and self.scorer.names_document(q, best.passage):
             return text, cites  # "Where was Scaling Monosemanticity published?": a field of its record answers it all
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
         cover = self.scorer.share(q, best.covered)
