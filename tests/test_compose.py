@@ -639,3 +639,10 @@ def test_a_cut_between_words_says_the_passage_goes_on():
     assert short.endswith("…") and text.startswith(short.removesuffix("…"))
     assert cut("Models optimize proxy signals, in ways diverging from true preferences.", 40) == (
         "Models optimize proxy signals")  # a clause ends in time: no mark
+
+
+def test_a_fact_of_two_sentences_counts_what_both_hold(assistant):
+    # The first sentence names polysemanticity, the second the paper's method: together they hold the question.
+    answer = assistant.ask("What did Towards Monosemanticity show about polysemantic neurons?")
+    assert answer.text.startswith("The work demonstrates that polysemanticity") and len(answer.citations) == 1
+    assert "See also" not in answer.text

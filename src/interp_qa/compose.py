@@ -169,27 +169,28 @@ class Composer:
             why = "No passage about " + ", ".join(f"“{t}”" for t in absent) + " answers this."
             return self.abstain(question, passages, why, q)
         text, cites = self.compose(q, chosen)
-        text, cites = self.see_also(q, units[0], passages, text, cites)
+        text, cites = self.see_also(q, chosen, passages, text, cites)
         return Answer(
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
 
-    def see_also(self, q: Question, best: Unit, passages: list[Passage], text: str,
+    def see_also(self, q: Question, chosen: list[Unit], passages: list[Passage], text: str,
                  cites: list[Passage]) -> tuple[str, list[Passage]]:
-        """A fact that holds less than ``RELATED_BELOW_COVER`` of the question's weight may be only part of what was
-        asked ("What obstacles does interpretability research still face?" finds one sentence that says
-        "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it under "See also:",
-        one cited line each, as far as the answer's ``DIGEST_CHARS`` allow; so do they after a fact that is one
-        sentence or row when the question asks for several things (a list question). A question that
-        asks for one fact (how many, when, who), or is answered by a field of the record of a reference it names,
-        gets the fact alone; works cited and a reference's record are never added."""
+        """A fact (the ``chosen`` units) that holds less than ``RELATED_BELOW_COVER`` of the question's weight may
+        be only part of what was asked ("What obstacles does interpretability research still face?" finds one
+        sentence that says "challenges"): the next of the best ``RELATED_PASSAGES`` re-ranked candidates follow it
+        under "See also:", one cited line each, as far as the answer's ``DIGEST_CHARS`` allow; so do they after a
+        sentence or row when the question asks for several things (a list question). A question that asks
+        for one fact (how many, when, who), or is answered by a field of the record of a reference it names, gets
+        the fact alone; works cited and a reference's record are never added."""
+        best = chosen[0]
         if self.tree is None or q.counted is not None or q.qtype in ("count", "when", "who"):
             return text, cites
         if best.passage.kind == "metadata" and self.scorer.names_document(q, best.passage):
             return text, cites  # "Where was Scaling Monosemanticity published?": a field of its record answers it all
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
-        cover = self.scorer.share(q, best.covered)
+        cover = self.scorer.share(q, set().union(*(u.covered for u in chosen)))
         # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
         several = q.qtype == "list" and best.kind != "lead" and best.passage.kind != "list"
         if (cover >= RELATED_BELOW_COVER and not several) or budget < RELATED_MIN_CHARS:
