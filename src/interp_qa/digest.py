@@ -120,14 +120,18 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
         text, cites = _render(tree, sec, wanted, detail, conclusions, keep)
         if len(text) <= budget:
             return text, cites
+    return _first_lines(text, cites, budget)  # still too long
+
+
+def _first_lines(text: str, cites: list[Passage], budget: int) -> tuple[str, list[Passage]]:
+    """The first lines of ``text`` that fit ``budget``, cited and numbered anew."""
     kept: list[str] = []
-    for ln in text.split("\n"):  # still too long: keep the first lines that fit
+    for ln in text.split("\n"):
         if sum(len(k) + 1 for k in kept) + len(ln) > budget:
             break
         kept.append(ln)
     text = "\n".join(kept)
-    used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
-    return _renumber(text, cites, used)
+    return _renumber(text, cites, {int(n) for n in re.findall(r"\[(\d+)\]", text)})
 
 
 def _renumber(text: str, cites: list[Passage], used: set[int]) -> tuple[str, list[Passage]]:
@@ -315,13 +319,7 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
         text, cites = "\n".join(lines), cite.passages
         if len(text) <= budget:
             return text, cites
-    kept: list[str] = []
-    for ln in text.split("\n"):  # still too long: the first lines that fit
-        if sum(len(k) + 1 for k in kept) + len(ln) > budget:
-            break
-        kept.append(ln)
-    text = "\n".join(kept)
-    return _renumber(text, cites, {int(n) for n in re.findall(r"\[(\d+)\]", text)})
+    return _first_lines(text, cites, budget)  # still too long
 
 
 def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:

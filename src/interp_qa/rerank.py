@@ -61,11 +61,14 @@ class UnitScorer:
     def __init__(self, stats: CorpusStats) -> None:
         self.stats = stats
 
+    def weight(self, q: Question) -> float:
+        """The question's whole weight: its terms' weights times their idf (1 when it has none)."""
+        return sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+
     def share(self, q: Question, stems: set[str]) -> float:
-        """The share of the question's weight (its terms' weights times idf) that ``stems`` carry: how much of the
-        question a unit covers ("cover"), or a heading names."""
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
-        return sum(q.terms[s] * self.stats.idf(s) for s in stems if s in q.terms) / total
+        """The share of the question's weight that ``stems`` carry: how much of the question a unit covers
+        ("cover"), or a heading names."""
+        return sum(q.terms[s] * self.stats.idf(s) for s in stems if s in q.terms) / self.weight(q)
 
     def rerank(self, q: Question, passages: list[Passage]) -> list[Passage]:
         """Re-order fused candidates by their best citable unit (sentence, item or row).
@@ -99,7 +102,7 @@ class UnitScorer:
 
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = RANK_PRIOR_ANSWER) -> list[Unit]:
         units: list[Unit] = []
-        total = sum(w * self.stats.idf(s) for s, w in q.terms.items()) or 1.0
+        total = self.weight(q)
         for rank, p in enumerate(passages):
             context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
