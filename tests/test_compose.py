@@ -624,6 +624,13 @@ def test_a_field_of_a_references_record_answers_alone_when_the_question_names_it
     assert answer.text.startswith("Rating: 4/5") and "See also" not in answer.text
 
 
+def test_a_reference_is_not_named_by_its_tags(assistant):
+    # The RLHF paper is tagged "training": "trained" does not name it, so its "Rating" field is no answer to "ratings".
+    answer = assistant.ask("What goes wrong when models are trained on human ratings?")
+    assert not answer.text.startswith("Rating:")
+    assert all(c.kind != "metadata" for c in answer.citations)
+
+
 def test_a_list_question_answered_by_one_sentence_gets_related_passages(assistant):
     # The survey's own one-line summary names "challenges" and "faces"; the challenges it lists follow.
     answer = assistant.ask("What are the challenges interpretability still faces?")

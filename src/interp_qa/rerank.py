@@ -151,9 +151,11 @@ class UnitScorer:
 
         "Year: 2024" answers "when was *Towards Monosemanticity* published?", not every
         "when" question: the question must share a rare word (idf >= ``min_idf``, about
-        one passage in ten or fewer) with the document's title or its field values.
+        one passage in ten or fewer) with the document's title or its field values. Its tags do not name it: they
+        are topics ("training") that other documents share ("What goes wrong when models are trained on human
+        ratings?" is not asked of the RLHF paper's record, tagged "training", and its "Rating" is no answer).
         """
-        values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n"))
+        values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n") if not line.startswith("Tags:"))
         have = set(self.stats.stem_all(tokens(f"{p.title} {values}")))
         return sum(self.stats.idf(s) for s, w in q.terms.items() if w >= 1.0 and s in have) >= min_idf
 
