@@ -653,3 +653,12 @@ def test_a_fact_of_two_sentences_counts_what_both_hold(assistant):
     answer = assistant.ask("What did Towards Monosemanticity show about polysemantic neurons?")
     assert answer.text.startswith("The work demonstrates that polysemanticity") and len(answer.citations) == 1
     assert "See also" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["Which GPT models does the survey discuss?", "What did OpenAI find in GPT?",
+                                      "How many features were extracted from GPT models?"])
+def test_a_name_the_corpus_writes_only_with_a_version_is_known(assistant, question):
+    # "GPT" is in the corpus only as "GPT-2" and "GPT-4": it was "never mentioned", and these were refused.
+    answer = assistant.ask(question)
+    assert not answer.abstained and "GPT-4" in answer.text
+    assert untraceable(answer.text, answer.citations) == []

@@ -268,8 +268,8 @@ class Composer:
         return [t for t in q.naming if t not in mentioned]
 
     def _known_variant(self, word: str) -> bool:
-        """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem)."""
-        if self.stats.stem_all([word])[0] in self.stats.doc_freq:
+        """'RLHF-tuned' (known parts), 'January' ('Jan'), 'autoencoders' (stem), 'GPT' (of 'GPT-4')."""
+        if self.stats.stem_all([word])[0] in self.stats.doc_freq or word in self.stats.heads:
             return True
         if word in MONTHS and word[:3] in self.stats.vocab:
             return True

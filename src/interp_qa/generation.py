@@ -285,6 +285,8 @@ class GenerationFiles:
         self.vocab = Lookup(self.db, lock, "SELECT 1 FROM vocab WHERE word = ?")
         self.doc_freq = Lookup(self.db, lock, "SELECT n FROM df WHERE stem = ?")
         self.numbered = Lookup(self.db, lock, "SELECT 1 FROM numbered WHERE phrase = ?")
+        # "gpt" begins "gpt-2" and "gpt-4": a range of the vocabulary's key ("-" sorts just before ".")
+        self.heads = Lookup(self.db, lock, "SELECT 1 FROM vocab WHERE word > ?1 || '-' AND word < ?1 || '.' LIMIT 1")
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
         self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
         self._lock = lock

@@ -25,6 +25,7 @@ class CorpusStats(Protocol):
     doc_freq: Any  # stem -> passages holding it: ``in`` and ``.get(stem, 0)``
     vocab: Container[str]  # every word of the corpus
     numbered: Container[tuple[str, ...]]  # "word + numbers" phrases the corpus names: ("claude", "3")
+    heads: Container[str]  # words that begin the corpus's hyphenated words: "gpt" of "gpt-4"
     size: int  # passages in the index
 
     def stem_all(self, words: list[str]) -> list[str]: ...

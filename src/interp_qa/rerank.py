@@ -160,8 +160,10 @@ class UnitScorer:
         return sum(self.stats.idf(s) for s, w in q.terms.items() if w >= 1.0 and s in have) >= min_idf
 
     def words_and_stems(self, text: str) -> set[str]:
-        """What a text mentions: its words and their stems (see :meth:`Question.names_in`)."""
+        """What a text mentions: its words and their stems (see :meth:`Question.names_in`); a hyphenated word also by
+        its halves ("GPT-4" mentions GPT)."""
         words = tokens(text)
+        words += [x for w in words if "-" in w for x in w.split("-") if x]
         return set(words) | set(self.stats.stem_all(words))
 
     def stem_set(self, text: str) -> set[str]:

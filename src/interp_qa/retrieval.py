@@ -63,6 +63,7 @@ class Retriever:
         self.vocab = self.files.vocab
         self.doc_freq = self.files.doc_freq
         self.numbered = self.files.numbered
+        self.heads = self.files.heads
         self.stemmer = Stemmer.Stemmer("english")
         self._query_vectors: dict[str, list[float]] = {}
         self._front_matter: dict[str, Passage | None] = {}
