@@ -662,3 +662,16 @@ def test_a_name_the_corpus_writes_only_with_a_version_is_known(assistant, questi
     answer = assistant.ask(question)
     assert not answer.abstained and "GPT-4" in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+@pytest.mark.parametrize("question", ["What is the survey's verdict?", "What's the survey's take?",
+                                      "What is the survey's conclusion?", "Where does the survey land?"])
+def test_what_the_survey_comes_to_is_its_overview(assistant, question):
+    # The corpus never says "verdict", "take" or "conclusion": these were refused as about something it never mentions.
+    answer = assistant.ask(question)
+    assert answer.scope == "document" and "consensus" in answer.text
+
+
+def test_a_reader_s_opening_word_keeps_a_yes_or_no_question(assistant):
+    answer = assistant.ask("So, is interpretability sufficient?")
+    assert answer.text.startswith("Current Consensus:") and "likely insufficient if" in answer.text

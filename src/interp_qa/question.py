@@ -76,13 +76,16 @@ FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "para
                 "terms", "short", "brief", "points", "list"}
 # "Give me an overview.", "What are the key takeaways?", "TL;DR": asks for the whole of what is read when nothing
 # else is asked ("overview" matched the survey's link to an "Epistemic Tools Overview").
-OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short) )?(?:overview|summary|summari[sz]e|takeaways?|gist|"
-                        r"big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?)|overall|"
-                        r"on the whole|in general)\b", re.I)
+# "What is the survey's verdict?", "... its conclusion?", "... its take?": what it comes to, asked of the whole (the
+# corpus never says "verdict": such questions were refused as about something it never mentions).
+OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?:overview|summary|summari[sz]e|"
+                        r"takeaways?|gist|big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?)|"
+                        r"overall|on the whole|in general|verdict|conclusions?|upshot|stance)\b|"
+                        r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
-                            r"mention|report|mean|meant)(?:s|d|ed)?\b|"
+                            r"mention|report|mean|meant|land|stand)(?:s|d|ed)?\b|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -90,7 +93,9 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
                          r"\badvantages and disadvantages\b|\bstrengths and weaknesses\b", re.I)
 # "Is interpretability sufficient for safety?", "Can it be enough?": a yes-or-no question has two sides as well, and
 # a section weighing both ("might be sufficient if:" / "is likely insufficient if:") answers it with the verdict.
-YES_NO_Q = re.compile(r"^\W*(?:is|are|can|could|does|do|will|would|should)\b", re.I)
+# A reader's opening word ("So, is interpretability sufficient?", "OK, can it ...?") keeps the form.
+YES_NO_Q = re.compile(r"^\W*(?:(?:so|ok|okay|well|now|then|alright|honestly)\W+)*(?:is|are|can|could|does|do|will|"
+                      r"would|should)\b", re.I)
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)
