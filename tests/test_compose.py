@@ -675,3 +675,9 @@ def test_what_the_survey_comes_to_is_its_overview(assistant, question):
 def test_a_reader_s_opening_word_keeps_a_yes_or_no_question(assistant):
     answer = assistant.ask("So, is interpretability sufficient?")
     assert answer.text.startswith("Current Consensus:") and "likely insufficient if" in answer.text
+
+
+def test_a_when_question_answered_by_an_item_dated_by_its_heading_gives_that_date(assistant):
+    answer = assistant.ask("When did Golden Gate Claude come out?")
+    assert "2024" in answer.text and "Golden Gate Claude" in answer.text
+    assert untraceable(answer.text, answer.citations) == []

@@ -367,6 +367,11 @@ class Composer:
                     before = preceding_sentence(u.passage.text, u.text)
                     if before and before not in {c.text for c in chosen}:
                         body = f"{ensure_period(before)} {body}"
+            heading = u.passage.section.rsplit(PATH_SEP, 1)[-1] if u.passage.section else ""
+            if q.qtype == "when" and not YEAR_RE.search(body) and YEAR_RE.search(heading):
+                # "When did Golden Gate Claude come out?": its item is dated only by its heading, "Steering and
+                # Editing (2024)"; the answer says the date it is given, not an undated line.
+                body = f"{heading}: {body}"
             if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
                 fact = lead_fact(q, body, self.stats)
                 if fact and not body.startswith(fact):
