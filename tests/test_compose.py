@@ -681,3 +681,11 @@ def test_a_when_question_answered_by_an_item_dated_by_its_heading_gives_that_dat
     answer = assistant.ask("When did Golden Gate Claude come out?")
     assert "2024" in answer.text and "Golden Gate Claude" in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_who_wrote_a_lab_s_paper_with_no_authors_listed_gets_the_lab(assistant):
+    answer = assistant.ask("Who wrote the induction heads paper?")
+    assert answer.text.startswith("Organization: Anthropic")
+    # Every record says "Kind: paper": "paper" does not name the RLHF paper, whose authors came first.
+    answer = assistant.ask("Who wrote the MAIA paper?")
+    assert answer.text.startswith("Organization: MIT") and "Lindström" not in answer.text

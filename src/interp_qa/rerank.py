@@ -129,6 +129,9 @@ class UnitScorer:
                         names_doc = self.names_document(q, p)
                     field_words = tokens(u.text.split(":", 1)[0])
                     header = set(self.stats.stem_all(field_words))
+                    if field_words == ["organization"] and not re.search(r"^Authors?:", p.text, re.M):
+                        # "Who wrote the induction heads paper?": a lab's paper with no authors listed is the lab's.
+                        header |= set(self.stats.stem_all(["authors"]))
                     # "How often was it cited?" names the "Citations" field through a coarser stem.
                     derived = any(lancaster(w) in q.coarse.values() for w in field_words if w not in GENERIC_FIELDS)
                     u.score += meta_bonus(q, u.text, header, derived) if names_doc else META_OTHER_DOCUMENT
@@ -151,11 +154,13 @@ class UnitScorer:
 
         "Year: 2024" answers "when was *Towards Monosemanticity* published?", not every
         "when" question: the question must share a rare word (idf >= ``min_idf``, about
-        one passage in ten or fewer) with the document's title or its field values. Its tags do not name it: they
-        are topics ("training") that other documents share ("What goes wrong when models are trained on human
-        ratings?" is not asked of the RLHF paper's record, tagged "training", and its "Rating" is no answer).
+        one passage in ten or fewer) with the document's title or the fields that say whose it is (authors,
+        organization, publisher, year). What it is like does not name it: its tags are topics other documents share
+        ("What goes wrong when models are trained on human ratings?" is not asked of the RLHF paper's record, tagged
+        "training", and its "Rating" is no answer), its kind ("paper") is every paper's.
         """
-        values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n") if not line.startswith("Tags:"))
+        values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n")
+                          if line.split(":", 1)[0] not in DESCRIPTIVE_FIELDS)
         have = set(self.stats.stem_all(tokens(f"{p.title} {values}")))
         return sum(self.stats.idf(s) for s, w in q.terms.items() if w >= 1.0 and s in have) >= min_idf
 
@@ -174,6 +179,8 @@ class UnitScorer:
         return set(self.stats.stem_all(words))
 
 
+# Fields of a reference's record that say what it is like, not whose or which it is.
+DESCRIPTIVE_FIELDS = {"Tags", "Kind", "Rating", "Citations"}
 META_FOR = {"when": ("Year",), "who": ("Authors", "Organization", "Publisher")}
 WHO_FIELDS = {"Authors", "Author", "Organization", "Publisher", "Source", "Lab", "Team", "Company", "By"}
 # Field names that are also question words: "what kind of model", "what number of features".
@@ -183,6 +190,8 @@ GENERIC_FIELDS = {"kind", "type", "sort", "number", "count"}
 def meta_bonus(q: Question, line: str, stems: set[str], derived: bool = False) -> float:
     """Front-matter lines answer questions about their field ("how many citations", "who wrote")."""
     header = line.split(":", 1)[0]
+    if q.qtype == "who" and (stems - GENERIC_FIELDS) & set(q.terms):
+        return META_NAMED_FIELD  # "Who wrote ...?" names the Authors field: more than any "who" field
     if q.qtype in META_FOR:
         # "When was it published?" wants the Year line, not the Publisher line. A field wanted by the
         # question's type weighs less than one it names: "2024 (May)" in the timeline says more than "Year: 2024".
