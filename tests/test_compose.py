@@ -689,3 +689,9 @@ def test_who_wrote_a_lab_s_paper_with_no_authors_listed_gets_the_lab(assistant):
     # Every record says "Kind: paper": "paper" does not name the RLHF paper, whose authors came first.
     answer = assistant.ask("Who wrote the MAIA paper?")
     assert answer.text.startswith("Organization: MIT") and "Lindström" not in answer.text
+
+
+def test_a_count_is_listed_by_a_heading_that_says_the_counted_word_not_its_stem(assistant):
+    # "researchers" and "Research Progress by Organization" share a stem: the labs' table counted no researchers.
+    answer = assistant.ask("How many full-time researchers are there?")
+    assert "34 million features" not in answer.text and answer.scope != "section"

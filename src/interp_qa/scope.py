@@ -215,10 +215,13 @@ class ScopeFinder:
         ("cruxes": Key Cruxes) and that lists several things."""
         if self.tree is None or not q.counted or q.naming:
             return None
-        counted = self.stats.stem_all([q.counted])[0]
+        # The heading says the word itself, or its singular: "cruxes" (Key Cruxes), "approaches" (Approach Comparison
+        # Details); not a word of its stem ("researchers" are not counted by "Research Progress by Organization").
+        counted = q.counted.lower()
+        forms = {counted, counted[:-1], counted[:-2], counted[:-3] + "y"} if counted.endswith("s") else {counted}
         for p in passages[:SCOPE_TOP_PASSAGES]:
             for sec in self.tree.of(p):
-                if counted in set(self.stats.stem_all(tokens(sec.heading))):
+                if forms & {w.lower() for w in tokens(sec.heading)}:
                     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
                         sec = self.tree.sections[(sec.source, sec.children[0])]
                     if sec.units() >= 2:
