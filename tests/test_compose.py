@@ -695,3 +695,11 @@ def test_a_count_is_listed_by_a_heading_that_says_the_counted_word_not_its_stem(
     # "researchers" and "Research Progress by Organization" share a stem: the labs' table counted no researchers.
     answer = assistant.ask("How many full-time researchers are there?")
     assert "34 million features" not in answer.text and answer.scope != "section"
+
+
+def test_a_list_question_gets_every_item_of_a_list_cut_into_passages(assistant):
+    # Each numbered requirement is a passage of its own under "we'd need to:"; one of them answered alone.
+    answer = assistant.ask("What are the requirements for interpretability to be sufficient?")
+    for item in ["1. Understand all safety-relevant features", "3. Predict behavior reliably", "5. Be tamper-proof"]:
+        assert item in answer.text
+    assert untraceable(answer.text, answer.citations) == []

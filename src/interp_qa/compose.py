@@ -26,7 +26,7 @@ from .rerank import (
     version_mismatch,
 )
 from .scope import ScopeFinder
-from .sections import PATH_SEP, SectionTree
+from .sections import PATH_SEP, Section, SectionTree
 from .text import (
     ABSTAIN_PHRASE,
     MARKER_RE,
@@ -55,6 +55,7 @@ from .weights import (
     ROW_VALUE_WEIGHT,
     SHORT_LIST,
     SIDE_SHARE,
+    SPLIT_LIST_ITEMS,
     WEAK_SIMILARITY,
     WHO_BONUS,
 )
@@ -132,6 +133,13 @@ class Composer:
             text, cites = section_digest(self.tree, captioned, self.scope.header_weight(q))
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope="section", standalone_question=q.standalone)
+        split = self.split_list(q, chosen[0])
+        if split is not None and self.tree is not None and not self.absent_key_terms(q, chosen):
+            # "What are the requirements for interpretability to be sufficient?" found one item of a numbered list
+            # whose items are passages of their own ("we'd need to: 1. ...", "we'd need to: 2. ..."): the list is asked.
+            text, cites = section_digest(self.tree, split, self.scope.header_weight(q))
+            return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                          scope="section", standalone_question=q.standalone)
         if q.naming and self.absent_key_terms(q, chosen) and not self._names_any(q, units[0]):
             # "Why is RLHF insufficient?": the best units are the survey's "Interpretability is likely insufficient
             # if:" list, which says nothing of RLHF. Before saying no passage answers, answer from the units that
@@ -174,6 +182,16 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
+
+    def split_list(self, q: Question, u: Unit) -> Section | None:
+        """The section of a list asked for (a list question) that ``u`` is one item of, when the list's items are
+        passages of their own under one lead line (``SPLIT_LIST_ITEMS`` or more)."""
+        if self.tree is None or q.qtype != "list" or u.passage.kind != "list" or not self.tree.of(u.passage):
+            return None
+        lead = u.passage.text.split("\n", 1)[0]
+        sec = self.tree.of(u.passage)[-1]
+        items = [p for p in sec.direct if p.kind == "list" and p.text.split("\n", 1)[0] == lead]
+        return sec if lead.endswith(":") and len(items) >= SPLIT_LIST_ITEMS else None
 
     def see_also(self, q: Question, chosen: list[Unit], passages: list[Passage], text: str,
                  cites: list[Passage]) -> tuple[str, list[Passage]]:

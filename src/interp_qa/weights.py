@@ -70,6 +70,10 @@ JOIN_SHARE = 0.75
 # it (broad, session 10: 0.85 to 1.0 and 1 or 2 items give the same; 3 items loses the case it was made for).
 LIST_TIE_SHARE = 0.95
 LIST_TIE_ITEMS = 2
+# A list question answered by one item of a list whose items are passages of their own (the chunker cut "we'd need
+# to: 1. ... 2. ..." at each numbered item, with its sub-points) gets the whole list when it has this many items
+# (session 14, on reader probes; the corpus's one such list has five).
+SPLIT_LIST_ITEMS = 3
 # A unit naming the other side of a comparison joins at this share of the best score.
 SIDE_SHARE = 0.5
 # A table row's answering cell: question words in a cell's values count this much against its header's.
