@@ -703,3 +703,13 @@ def test_a_list_question_gets_every_item_of_a_list_cut_into_passages(assistant):
     for item in ["1. Understand all safety-relevant features", "3. Predict behavior reliably", "5. Be tamper-proof"]:
         assert item in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+@pytest.mark.parametrize("question, shape", [("When would interpretability matter most?", " if"),
+                                             ("Give me a timeline of sparse autoencoder work.", "2024 (May)")])
+def test_a_form_that_asks_for_conditions_or_dates_gets_a_section_that_has_them(assistant, question, shape):
+    # "matter" matched "dark matter" and "sparse autoencoder" the Scalability Challenge: neither lists conditions
+    # or dated events.
+    answer = assistant.ask(question)
+    assert answer.scope == "section" and shape in answer.text and "dark matter" not in answer.text
+    assert untraceable(answer.text, answer.citations) == []

@@ -184,6 +184,11 @@ class ScopeFinder:
             scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
         if not scored:
             return None
+        if q.conditions or q.chronology:
+            # "When would interpretability matter most?" asks for conditions, "Give me a timeline of ..." for dated
+            # events: a section that has none cannot give them, however well its words match ("dark matter"). (A
+            # yes-or-no question may be answered by a fact or a section of any shape.)
+            scored = {k: v for k, v in scored.items() if v[0].fits(q)} or scored
         sec, score, spread = max(scored.values(), key=lambda x: x[1])
         # "Describe the state of the field.": its children carry the named heading in their path, and one of them
         # may score higher; the section the question names answers.
