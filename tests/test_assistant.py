@@ -381,3 +381,10 @@ def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     answer = assistant.ask("And its strengths?", history=["Tell me about red-teaming.", "What are its weaknesses?"])
     assert "Practical, works on black boxes" in answer.text and "Works empirically" not in answer.text
     assert assistant.read_question("Tell me more about the second one.", history=["What are the key cruxes?"]).terms
+
+
+def test_a_follow_up_count_counts_what_the_turn_before_counted(assistant):
+    # "How many are needed?" was read as counting "are": "No passage gives the number of are."
+    answer = assistant.ask("How many are needed?",
+                           history=["How many features did Anthropic extract from Claude 3 Sonnet?"])
+    assert not answer.abstained and "Estimated Features Needed" in answer.text

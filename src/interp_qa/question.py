@@ -246,6 +246,13 @@ class QuestionReader:
             noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()
             if then and then not in STOPWORDS:  # "how many safety approaches": approaches are counted
                 noun = then
+            if noun in STOPWORDS:
+                # "How many are needed?" counts no "are": what the turn before counted ("How many features ...?"),
+                # or nothing said.
+                before = COUNTED_RE.search(prev[0]) if follow else None
+                noun = (before.group(2) or before.group(1) or before.group(4) or before.group(3) or "").lower() \
+                    if before else ""
+                noun = "" if noun in STOPWORDS else noun
             q.counted = "" if noun in MEASURE_WORDS else noun
         return q
 
