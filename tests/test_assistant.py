@@ -388,3 +388,10 @@ def test_a_follow_up_count_counts_what_the_turn_before_counted(assistant):
     answer = assistant.ask("How many are needed?",
                            history=["How many features did Anthropic extract from Claude 3 Sonnet?"])
     assert not answer.abstained and "Estimated Features Needed" in answer.text
+
+
+def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
+    # "it" was one side: the answer was Gemma Scope 2 alone.
+    answer = assistant.ask("How does it compare with Gemma Scope 2?", history=["What is Gemma Scope?"])
+    assert answer.scope == "comparison"
+    assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text

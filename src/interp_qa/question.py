@@ -219,6 +219,10 @@ class QuestionReader:
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         if follow and len(q.sides) == 1:
             q.sides = follow_up_sides(question, comparison_sides(prev[0]))
+        elif follow and len(q.sides) == 2:
+            # "How does it compare with Gemma Scope 2?" after "What is Gemma Scope?": "it" is what was asked about
+            subject = " ".join(carried) or prev[0]
+            q.sides = [subject if not [w for w in tokens(s) if w not in STOPWORDS] else s for s in q.sides]
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.about_document = about_document
         q.whole_document = whole
