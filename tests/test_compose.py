@@ -713,3 +713,11 @@ def test_a_form_that_asks_for_conditions_or_dates_gets_a_section_that_has_them(a
     answer = assistant.ask(question)
     assert answer.scope == "section" and shape in answer.text and "dark matter" not in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_the_works_cited_answer_only_a_question_about_them(assistant):
+    answer = assistant.ask("What safety features were found in Claude 3 Sonnet?")
+    assert "Also cited in the text" not in answer.text
+    assert all(c.section != "References" for c in answer.citations)
+    answer = assistant.ask("Which papers does the survey cite?")
+    assert "Towards Monosemanticity" in answer.text

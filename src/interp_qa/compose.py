@@ -118,6 +118,9 @@ class Composer:
                 why = "No passage of the corpus is close to this question."
             return self.abstain(question, passages, why, q)
         units = self.scorer.score_units(q, passages)
+        # "What safety features were found in Claude 3 Sonnet?" matched the works cited ("Also cited in the text:
+        # Scaling Monosemanticity: ... Claude 3 Sonnet"): a list of titles says nothing of what they found.
+        units = [u for u in units if not self.lists_works(q, u.passage)] or units
         if not units or units[0].score <= 0:
             return self.abstain(question, passages, "No passage contains the words of the question.", q)
         wider = self.scope.wider(q, passages, units, section_sims or {})
@@ -182,6 +185,12 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
+
+    def lists_works(self, q: Question, p: Passage) -> bool:
+        """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,
+        or a synonym's: "Which papers does the survey cite?" asks for the References)."""
+        return self.tree is not None and any(sec.bibliography and not self.scorer.stem_set(sec.heading) & set(q.terms)
+                                             for sec in self.tree.of(p))
 
     def split_list(self, q: Question, u: Unit) -> Section | None:
         """The section of a list asked for (a list question) that ``u`` is one item of, when the list's items are
