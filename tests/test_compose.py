@@ -721,3 +721,12 @@ def test_the_works_cited_answer_only_a_question_about_them(assistant):
     assert all(c.section != "References" for c in answer.citations)
     answer = assistant.ask("Which papers does the survey cite?")
     assert "Towards Monosemanticity" in answer.text
+
+
+def test_a_leading_phrase_keeps_a_yes_or_no_question_and_counts_of_items_are_not_searched(assistant):
+    # "In one sentence, is interpretability enough?" got "The Goal: ... well enough to"; "two" matched
+    # "two-attention-head" and "What are two arguments for interpretability?" got the induction heads paper.
+    answer = assistant.ask("In one sentence, is interpretability enough?")
+    assert answer.text.startswith("Current Consensus:")
+    answer = assistant.ask("What are two arguments for interpretability?")
+    assert "induction heads" not in answer.text

@@ -93,9 +93,10 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
                          r"\badvantages and disadvantages\b|\bstrengths and weaknesses\b", re.I)
 # "Is interpretability sufficient for safety?", "Can it be enough?": a yes-or-no question has two sides as well, and
 # a section weighing both ("might be sufficient if:" / "is likely insufficient if:") answers it with the verdict.
-# A reader's opening word ("So, is interpretability sufficient?", "OK, can it ...?") keeps the form.
-YES_NO_Q = re.compile(r"^\W*(?:(?:so|ok|okay|well|now|then|alright|honestly)\W+)*(?:is|are|can|could|does|do|will|"
-                      r"would|should)\b", re.I)
+# A reader's opening word or phrase ("So, is interpretability sufficient?", "In one sentence, is it enough?")
+# keeps the form.
+YES_NO_Q = re.compile(r"^\W*(?:[^,?]{1,30},\s*)?(?:(?:so|ok|okay|well|now|then|alright|honestly)\W+)*"
+                      r"(?:is|are|can|could|does|do|will|would|should)\b", re.I)
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)

@@ -48,7 +48,7 @@ STOPWORDS = set(
     it its they them their there here i you he she we me my your our his her than then so such some
     any all each per if else also just very more most much many few other another only own same too
     s t don tell explain describe give list name say said according does did please me us one ones
-    survey corpus text page mentioned mention main
+    survey corpus text page mentioned mention main two three four five six seven eight nine ten
     actually really truly basically essentially exactly quite anyway far still already ever even anymore well overall
     itself themselves ourselves yourself yourselves myself himself herself whether
     """.split()
