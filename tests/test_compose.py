@@ -730,3 +730,12 @@ def test_a_leading_phrase_keeps_a_yes_or_no_question_and_counts_of_items_are_not
     assert answer.text.startswith("Current Consensus:")
     answer = assistant.ask("What are two arguments for interpretability?")
     assert "induction heads" not in answer.text
+
+
+@pytest.mark.parametrize("question, spelled", [("What does SAE stand for?", "SAEs — sparse autoencoders"),
+                                               ("what is RLHF short for", "RLHF — Reinforcement Learning from Human")])
+def test_what_an_abbreviation_stands_for_leads_the_answer(assistant, question, spelled):
+    # "What does SAE stand for?" got a timeline row, "RLHF" the safety approaches' section.
+    answer = assistant.ask(question)
+    assert answer.text.startswith(spelled) and SEE_ALSO not in answer.text
+    assert untraceable(answer.text, answer.citations) == []

@@ -23,3 +23,16 @@ def test_the_lancaster_stemmer_gives_nltk_s_stems_without_importing_nltk_s_packa
     assert out.returncode == 0, out.stderr[-2000:]
     words, loaded, differ = out.stdout.split()
     assert int(words) > 1000 and loaded == "False" and differ == "0"
+
+
+def test_an_abbreviation_s_long_form_is_found_either_side_of_its_parenthesis():
+    from interp_qa.text import long_form
+    assert long_form("SAE", "Anthropic applies sparse autoencoders (SAEs) to extract") == (
+        "SAEs", "sparse autoencoders")
+    assert long_form("MAIA", "MIT developed MAIA (Multimodal Automated Interpretability Agent), a system") == (
+        "MAIA", "Multimodal Automated Interpretability Agent")
+    assert long_form("RLHF", "an analysis of Reinforcement Learning from Human Feedback (RLHF) and") == (
+        "RLHF", "Reinforcement Learning from Human Feedback")
+    # Not spelled out: a parenthesis that says something else, or letters that would reach across another one
+    assert long_form("RLHF", "Key Limitations of RLHF (Per Recent Research)") is None
+    assert long_form("RLAIF", "Human Feedback (RLHF) and AI Feedback (RLAIF) methods") is None

@@ -37,6 +37,7 @@ from .text import (
     ensure_period,
     lancaster,
     lancaster_set,
+    long_form,
     phrase_words,
     row_cells,
     split_sentences,
@@ -216,6 +217,8 @@ class Composer:
             return text, cites
         if best.passage.kind == "metadata" and self.scorer.names_document(q, best.passage):
             return text, cites  # "Where was Scaling Monosemanticity published?": a field of its record answers it all
+        if q.abbreviation and long_form(q.abbreviation, best.text):
+            return text, cites  # "What does SAE stand for?": what it is short for answers it all
         budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
         cover = self.scorer.share(q, set().union(*(u.covered for u in chosen)))
         # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
@@ -399,6 +402,9 @@ class Composer:
                 # "When did Golden Gate Claude come out?": its item is dated only by its heading, "Steering and
                 # Editing (2024)"; the answer says the date it is given, not an undated line.
                 body = f"{heading}: {body}"
+            spelled = long_form(q.abbreviation, body) if q.abbreviation and not parts else None
+            if spelled:  # "What does SAE stand for?": "SAEs — sparse autoencoders: Anthropic applies ..."
+                body = f"{spelled[0]} — {spelled[1]}: {body}"
             if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
                 fact = lead_fact(q, body, self.stats)
                 if fact and not body.startswith(fact):

@@ -61,6 +61,10 @@ WHEN_Q = re.compile(rf"^\W*(?:and |so |but |then )?when\b(?!\s+{CONDITIONAL_MODA
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
+# "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
+EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
+                      r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
+                      r"\bfull (?:form|name) (?:of|for) (?P<z>[\w-]{2,12})\b|^\W*expand (?P<w>[\w-]{2,12})\W*$", re.I)
 # "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
 DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
                       r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
@@ -123,6 +127,7 @@ class Question:
     expansion: str = ""  # corpus words for everyday ones the question uses ("weaknesses" for "drawbacks")
     words: dict[str, str] = field(default_factory=dict)  # stem -> a question word it stems from
     definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
+    abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
@@ -240,6 +245,9 @@ class QuestionReader:
         q.absent = [w for st, w in q.words.items() if terms[st] >= 1.0 and st not in self.stats.doc_freq
                     and w not in form and w not in FORMAT_WORDS
                     and not any(alts.search(w) for _, alts in self.synonyms)]
+        m = EXPAND_Q.search(question)
+        if m:
+            q.abbreviation = m.group("x") or m.group("y") or m.group("z") or m.group("w")
         m = DEFINE_Q.match(question)
         if m:
             name = re.escape(m.group("x")).replace(r"\ ", r"\s+")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .question import GENERIC_CAPS, CorpusStats, Question
-from .text import NUMBER_RE, YEAR_RE, lancaster, lancaster_set, row_cells, split_sentences, tokens
+from .text import NUMBER_RE, YEAR_RE, lancaster, lancaster_set, long_form, row_cells, split_sentences, tokens
 from .types import Passage
 from .weights import (
     COUNT_BONUS,
@@ -137,6 +137,8 @@ class UnitScorer:
                     u.score += meta_bonus(q, u.text, header, derived) if names_doc else META_OTHER_DOCUMENT
                 if q.definition and q.definition.match(u.text):
                     u.score += DEFINITION_BONUS  # "What is Gemma Scope?" is answered by "Gemma Scope is ..."
+                if q.abbreviation and long_form(q.abbreviation, u.text):
+                    u.score += DEFINITION_BONUS  # "What does SAE stand for?": "... sparse autoencoders (SAEs) ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
                     u.score -= INTRODUCTION_PENALTY  # "Per Bereska & Gavves (2024), a review ...:" introduces
                 if q.qtype == "list" and p.kind == "list":

@@ -165,3 +165,47 @@ def lancaster(word: str) -> str:
 @functools.lru_cache(maxsize=100_000)
 def lancaster_set(text: str) -> frozenset[str]:
     return frozenset(lancaster(w) for w in tokens(text) if w.isalpha() and len(w) > 3)
+
+
+def long_form(short: str, text: str) -> tuple[str, str] | None:
+    """Where ``text`` spells out the abbreviation ``short``: ("SAEs", "sparse autoencoders") for "... sparse
+    autoencoders (SAEs) ...", ("MAIA", "Multimodal Automated Interpretability Agent") for "MAIA (Multimodal ...)".
+
+    The long form is matched as Schwartz & Hearst (2003) do: the abbreviation's letters, last to first, found in
+    order in the words before the parenthesis, the first letter at the start of a word.
+    """
+    want = short.lower().removesuffix("s")
+    if len(want) < 2:
+        return None
+    for m in re.finditer(r"\(([^()]{1,80})\)", text):
+        inside = m.group(1).strip()
+        if inside.lower().removesuffix("s") == want:  # "sparse autoencoders (SAEs)": the words before it
+            words = text[: m.start()].split()[-min(len(want) + 5, 2 * len(want)):]
+            found = _fit(want, " ".join(words))
+            if found:
+                return inside, found
+        before = re.search(r"([\w-]+)\s*$", text[: m.start()])
+        if before and before.group(1).lower().removesuffix("s") == want:  # "MAIA (Multimodal ...)"
+            found = _fit(want, inside)
+            if found == inside:
+                return before.group(1), inside
+    return None
+
+
+def _fit(short: str, long: str) -> str | None:
+    """The shortest end of ``long`` that ``short``'s letters spell (Schwartz & Hearst's findBestLongForm)."""
+    s, i = len(short) - 1, len(long) - 1
+    while s >= 0:
+        c = short[s]
+        if not c.isalnum():
+            s -= 1
+            continue
+        while i >= 0 and (long[i].lower() != c or (s == 0 and i > 0 and long[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = long.rfind(" ", 0, i + 1) + 1
+    found = long[start:]
+    return found if found and not re.search(r"[()\[\]]", found) else None  # not across another parenthesis
