@@ -739,3 +739,14 @@ def test_what_an_abbreviation_stands_for_leads_the_answer(assistant, question, s
     answer = assistant.ask(question)
     assert answer.text.startswith(spelled) and SEE_ALSO not in answer.text
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_a_reference_named_by_its_first_author_is_summarized(assistant):
+    # "What did Bereska and Gavves find?" got their record's "Authors:" line.
+    for question in ("What did Bereska and Gavves find?", "Summarize the Bereska and Gavves review."):
+        answer = assistant.ask(question)
+        assert answer.scope == "document" and "This review examines mechanistic interpretability" in answer.text
+        assert {c.source for c in answer.citations} == {"references/sparse-autoencoders-review.md"}
+    # A question about one thing in a named work is still answered by that thing.
+    answer = assistant.ask("What did Towards Monosemanticity show about polysemanticity?")
+    assert answer.scope == "fact" and "polysemanticity" in answer.text

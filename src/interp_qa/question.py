@@ -61,6 +61,10 @@ WHEN_Q = re.compile(rf"^\W*(?:and |so |but |then )?when\b(?!\s+{CONDITIONAL_MODA
                     r"\b(?:what|which) (?:year|date|month)\b", re.I)
 WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|team|group|researchers?|authors?)\b|"
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
+# "What did Bereska and Gavves find?", "What does the Gemma Scope paper argue?": what a work reports, all of it (not
+# "What did Towards Monosemanticity show about polysemanticity?").
+REPORTS_Q = re.compile(r"\bwhat (?:did|does|do|have|has) .{2,60}? (?:find|found|argue|say|show|conclude|claim|propose|"
+                       r"report|suggest|discover|write)\W*$", re.I)
 # "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
@@ -128,6 +132,7 @@ class Question:
     words: dict[str, str] = field(default_factory=dict)  # stem -> a question word it stems from
     definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
+    reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
@@ -233,6 +238,7 @@ class QuestionReader:
         q.about_document = about_document
         q.whole_document = whole
         q.overview = bool(OVERVIEW_Q.search(question))
+        q.reports = bool(REPORTS_Q.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))

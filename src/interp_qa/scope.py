@@ -56,6 +56,7 @@ class ScopeFinder:
         self.main_document = main_document
         self.documents = documents
         self._card_stems: dict = {}
+        self._first_authors: dict[str, str | None] = {}
 
     def wider(self, q: Question, passages: list[Passage], units: list[Unit],
                     section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
@@ -127,10 +128,27 @@ class ScopeFinder:
             if source == main or weight <= 0:
                 continue
             share = sum(self.stats.idf(s) for s in stems if s in q.terms) / weight
+            first = self.first_author(source)
+            if first and self.stats.stem_all([first])[0] in q.terms:
+                share = 1.0  # "Summarize the Bereska and Gavves review": named by its first author
             key = (1.0 if share >= 1.0 else share, weight)
             if share >= NAMES_DOCUMENT_SHARE and key > best_key:
                 best, best_key = source, key
         return best
+
+    def first_author(self, source: str) -> str | None:
+        """The surname of the first author its record lists ("Bereska" of "Authors: Leonard Bereska, ..."), if any."""
+        if source not in self._first_authors:
+            surname = None
+            if self.tree is not None:
+                for p in self.tree.unsectioned(source):
+                    m = re.search(r"^Authors?:\s*([^,\n]+)", p.text, re.M) if p.kind == "metadata" else None
+                    words = [w for w in tokens(re.sub(r"\bet al\b.*", "", m.group(1))) if len(w) > 2] if m else []
+                    surname = words[-1] if words else None
+                    if m:
+                        break
+            self._first_authors[source] = surname
+        return self._first_authors[source]
 
     def captioned(self, u: Unit) -> Section | None:
         """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation
