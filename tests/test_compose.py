@@ -750,3 +750,13 @@ def test_a_reference_named_by_its_first_author_is_summarized(assistant):
     # A question about one thing in a named work is still answered by that thing.
     answer = assistant.ask("What did Towards Monosemanticity show about polysemanticity?")
     assert answer.scope == "fact" and "polysemanticity" in answer.text
+
+
+def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_parent(assistant):
+    # "Most Likely: A hybrid approach ..." follows the AI Control list but closes all six approaches' details.
+    answer = assistant.ask("What is AI control?")
+    assert "Most Likely" not in answer.text and "just containment" in answer.text
+    tree = assistant.retriever.tree
+    parent = next(s for s in tree.sections.values() if s.path[-1:] == ("Approach Comparison Details",))
+    text, _ = section_digest(tree, parent)
+    assert text.startswith("Most Likely: A hybrid approach")

@@ -146,6 +146,8 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int,
     head: list[str] = []
     body: list[str] = []
     direct = sec.direct
+    if len(direct) > 1 and concludes(direct[-1]) and closes_parent(tree, sec):
+        direct = direct[:-1]  # the parent's conclusion, not this sub-section's
     # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
     conclusions = [c for c in section_conclusions(tree, sec) if keep is None or c.id in keep][: conclusions_kept[0]]
     limit = conclusions_kept[1]
@@ -197,9 +199,21 @@ def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
     for s in [sec] + [tree.sections[(sec.source, tuple(p.section.split(PATH_SEP)))]
                       for p in sec.passages if p.section and p.section != PATH_SEP.join(sec.path)]:
         last = s.direct[-1] if s.direct else None
-        if last is not None and concludes(last) and last not in out and len(s.direct) > 1:
+        if last is not None and concludes(last) and last not in out and len(s.direct) > 1 \
+                and not (s is sec and closes_parent(tree, s)):
             out.append(last)
     return out
+
+
+def closes_parent(tree: SectionTree, sec: Section) -> bool:
+    """Whether ``sec``'s closing paragraph closes its parent: ``sec`` is the last of sub-sections that otherwise
+    hold no paragraph ("Most Likely: A hybrid approach ..." after the AI Control list ends all six approaches'
+    details, and is not what "What is AI control?" is answered with first)."""
+    parent = tree.sections.get((sec.source, sec.path[:-1])) if len(sec.path) > 1 else None
+    if parent is None or len(parent.children) < 2 or parent.children[-1] != sec.path:
+        return False
+    siblings = [tree.sections[(sec.source, c)] for c in parent.children[:-1] if (sec.source, c) in tree.sections]
+    return all(p.kind != "paragraph" for s in siblings for p in s.direct)
 
 
 def concludes(p: Passage) -> bool:
