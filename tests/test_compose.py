@@ -760,3 +760,15 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     parent = next(s for s in tree.sections.values() if s.path[-1:] == ("Approach Comparison Details",))
     text, _ = section_digest(tree, parent)
     assert text.startswith("Most Likely: A hybrid approach")
+
+
+def test_a_question_that_is_a_heading_word_for_word_gets_that_section(assistant):
+    # "What is interpretability?" got "What Would Interpretability Need to Achieve?"
+    answer = assistant.ask("What is interpretability?")
+    assert answer.scope == "section" and "The Goal: Understand neural network internals" in answer.text
+
+
+def test_what_is_x_is_answered_by_x_aims_to(assistant):
+    # "Mechanistic interpretability aims to ..." says what it is; the answer was the Meta Question's two camps.
+    answer = assistant.ask("What is mechanistic interpretability?")
+    assert answer.text.startswith("Mechanistic interpretability aims to reverse-engineer neural networks")

@@ -259,7 +259,8 @@ class QuestionReader:
             name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
             # "Gemma Scope is ...", or an item or row labelled with the name: "Reward hacking: Models optimize ..."
             q.definition = re.compile(
-                rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to)\b|:\s)", re.I)
+                rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to|aims? to|seeks? to|"
+                rf"means?)\b|:\s)", re.I)
         m = COUNTED_RE.search(question)
         if m:
             noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()

@@ -179,6 +179,11 @@ class ScopeFinder:
         top = passages[:SCOPE_TOP_PASSAGES]
         best_score = max((p.score for p in top), default=0.0) or 1.0
         candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
+        # "What is interpretability?" is a heading of the survey, word for word: that section is asked for.
+        asked = " ".join(tokens(q.text))
+        verbatim = [k for k, s in self.tree.sections.items() if " ".join(tokens(s.heading)) == asked and s.units() >= 2]
+        if verbatim:
+            return self.tree.sections[verbatim[0]], 1.0
         if q.asks_shape:  # "for and against ...", "Under what conditions ...?": sections of the shape asked for
             candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].fits(q)}
         scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
