@@ -772,3 +772,13 @@ def test_what_is_x_is_answered_by_x_aims_to(assistant):
     # "Mechanistic interpretability aims to ..." says what it is; the answer was the Meta Question's two camps.
     answer = assistant.ask("What is mechanistic interpretability?")
     assert answer.text.startswith("Mechanistic interpretability aims to reverse-engineer neural networks")
+
+
+@pytest.mark.parametrize("question, row", [("Tell me about Anthropic.", "Anthropic — Key Achievement"),
+                                           ("What is OpenAI's work?", "OpenAI — Key Achievement"),
+                                           ("What has Google DeepMind contributed?", "DeepMind — ")])
+def test_what_a_named_lab_did_is_its_row(assistant, question, row):
+    # The roll call "Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, ..." answered these.
+    answer = assistant.ask(question)
+    assert answer.text.startswith(row) and not answer.text.startswith("Organizations Leading Work")
+    assert untraceable(answer.text, answer.citations) == []

@@ -125,6 +125,15 @@ class Composer:
         units = [u for u in units if not self.lists_works(q, u.passage)] or units
         if not units or units[0].score <= 0:
             return self.abstain(question, passages, "No passage contains the words of the question.", q)
+        rows = self.scope.subject_rows(q) if q.about_entity else []
+        if rows:
+            # "Tell me about Anthropic.": the row whose subject it is says what it did, though the question's one
+            # word matched the roll call of labs ("Organizations Leading Work: Anthropic (...), OpenAI (...), ...").
+            chosen = self.scorer.score_units(q, rows)[:3]
+            text, cites = self.compose(q, chosen)
+            text, cites = self.see_also(q, chosen, passages, text, cites)
+            return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
+                          standalone_question=q.standalone)
         wider = self.scope.wider(q, passages, units, section_sims or {})
         if wider is not None:
             text, cites, scope = wider

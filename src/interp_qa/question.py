@@ -65,6 +65,11 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
 # "What did Towards Monosemanticity show about polysemanticity?").
 REPORTS_Q = re.compile(r"\bwhat (?:did|does|do|have|has) .{2,60}? (?:find|found|argue|say|show|conclude|claim|propose|"
                        r"report|suggest|discover|write)\W*$", re.I)
+# "Tell me about Anthropic.", "What has DeepMind contributed?", "What is OpenAI's work?": all of what one thing did.
+ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
+                      r"\bwhat (?:has|have|did) .{1,60}? (?:done|do|achieved?|contributed?|accomplished|brought|"
+                      r"bring)\b|"
+                      r"\bwhat (?:is|are|was|were) .{1,60}?'s? (?:work|contributions?|role|achievements?)\b", re.I)
 # "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
@@ -133,6 +138,7 @@ class Question:
     definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
+    about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
@@ -239,6 +245,7 @@ class QuestionReader:
         q.whole_document = whole
         q.overview = bool(OVERVIEW_Q.search(question))
         q.reports = bool(REPORTS_Q.search(question))
+        q.about_entity = bool(ENTITY_Q.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))

@@ -136,6 +136,24 @@ class ScopeFinder:
                 best, best_key = source, key
         return best
 
+    def subject_rows(self, q: Question) -> list[Passage]:
+        """Table rows of the main document whose subject (first cell) the question names: "Tell me about Anthropic."
+        names the "Anthropic" row of the labs' table, "MAIA" the "MIT (MAIA)" row; none for a comparison."""
+        main = self.main_document() if self.main_document else None
+        if self.tree is None or main is None or not q.naming or len(q.sides) == 2:
+            return []
+        named = [stems for t in q.naming if (stems := q.key_stems.get(t))]
+        rows = []
+        sections = sorted((s for k, s in self.tree.sections.items() if k[0] == main),
+                          key=lambda s: s.passages[0].position)
+        for sec in sections:
+            for p in sec.direct:
+                if p.kind == "table_row":
+                    subject = self.scorer.stem_set(row_subject(p.text))
+                    if any(n <= subject for n in named):
+                        rows.append(p)
+        return rows
+
     def first_author(self, source: str) -> str | None:
         """The surname of the first author its record lists ("Bereska" of "Authors: Leonard Bereska, ..."), if any."""
         if source not in self._first_authors:
