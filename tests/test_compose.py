@@ -782,3 +782,12 @@ def test_what_a_named_lab_did_is_its_row(assistant, question, row):
     answer = assistant.ask(question)
     assert answer.text.startswith(row) and not answer.text.startswith("Organizations Leading Work")
     assert untraceable(answer.text, answer.citations) == []
+
+
+def test_a_one_word_name_asked_covers_its_numbered_versions(assistant):
+    # "Claude" asked, "Claude 3 Sonnet" found: marked down as another version, so the question was refused.
+    answer = assistant.ask("How many SAE features came out of Claude?")
+    assert not answer.abstained and "Claude 3 Sonnet" in answer.text
+    # ... and the number in a name is no amount: the answer led with "3 Sonnet —".
+    answer = assistant.ask("How many SAE features were extracted from Claude?")
+    assert not answer.text.startswith("3 ")

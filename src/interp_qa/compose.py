@@ -17,6 +17,7 @@ from .digest import document_digest, related_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import (
     AMOUNT_WORDS_RE,
+    NAME_NUMBER_RE,
     WHO_FIELDS,
     Unit,
     UnitScorer,
@@ -536,8 +537,9 @@ def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
         best, best_score = None, -1.0
         asked = set(NUMBER_RE.findall(q.text))
         for m in NUMBER_RE.finditer(sentence):
-            if m.group(0) in asked or YEAR_RE.fullmatch(m.group(0)):
-                continue  # "Claude 3", "in 2024": part of the question, not its answer
+            if m.group(0) in asked or YEAR_RE.fullmatch(m.group(0)) or NAME_NUMBER_RE.search(
+                    sentence[max(0, m.start() - 20) : m.start()]):
+                continue  # "Claude 3", "in 2024": part of the question or a name, not its answer
             span = m.group(0)
             for w in re.findall(r"[\w\-']+|[^\w\s]", sentence[m.end() : m.end() + 60])[:3]:
                 if not re.fullmatch(r"[\w\-']+", w) or w.lower() in STOPWORDS:
