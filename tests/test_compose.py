@@ -791,3 +791,9 @@ def test_a_one_word_name_asked_covers_its_numbered_versions(assistant):
     # ... and the number in a name is no amount: the answer led with "3 Sonnet —".
     answer = assistant.ask("How many SAE features were extracted from Claude?")
     assert not answer.text.startswith("3 ")
+
+
+def test_a_comparison_of_amounts_gives_each_side_s_row(assistant):
+    # A count question was never a comparison: this one was refused ("No passage about GPT-4 answers this").
+    answer = assistant.ask("How much bigger is GPT-4 than Claude 3 Sonnet?")
+    assert answer.scope == "comparison" and "≈1.7T" in answer.text and "≈70B" in answer.text

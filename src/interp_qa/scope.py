@@ -69,14 +69,15 @@ class ScopeFinder:
         """
         if self.tree is None or q.counted is not None or q.qtype in ("when", "who"):
             return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
-        if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
-            return None  # an amount asked for, and the best unit holds one: that is the answer
-        if q.definition is not None and q.definition.match(units[0].text):
-            return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
+        # "How much bigger is GPT-4 than Claude 3 Sonnet?": each side's row holds its amount
         sides = self.comparison_passages(q, passages)
         if sides:
             text, cites = comparison(self.tree, sides)
             return text, cites, "comparison"
+        if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
+            return None  # an amount asked for, and the best unit holds one: that is the answer
+        if q.definition is not None and q.definition.match(units[0].text):
+            return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
         cover = self.scorer.share(q, units[0].covered)
         best = self.best_section(q, passages, section_sims)
         if best is not None:
@@ -329,7 +330,7 @@ class ScopeFinder:
 
     def comparison_passages(self, q: Question, passages: list[Passage]) -> list[list[Passage]] | None:
         """For "How does A compare with B?": each side's table row and sub-section, when both are found."""
-        if len(q.sides) != 2 or q.qtype == "count":
+        if len(q.sides) != 2:
             return None
         side_stems = self.side_stems(q)
         a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
