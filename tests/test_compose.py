@@ -797,3 +797,9 @@ def test_a_comparison_of_amounts_gives_each_side_s_row(assistant):
     # A count question was never a comparison: this one was refused ("No passage about GPT-4 answers this").
     answer = assistant.ask("How much bigger is GPT-4 than Claude 3 Sonnet?")
     assert answer.scope == "comparison" and "≈1.7T" in answer.text and "≈70B" in answer.text
+
+
+def test_a_version_typed_in_lower_case_is_still_that_version(assistant):
+    # "gemma scope 2" was not read as a name: the answer dated Gemma Scope, 2024 (Jul).
+    answer = assistant.ask("when was gemma scope 2 released?")
+    assert "2025" in answer.text and "2024 (Jul)" not in answer.text

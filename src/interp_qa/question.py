@@ -138,6 +138,7 @@ class Question:
     definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
+    versions: list[str] = field(default_factory=list)  # names with a number typed in lower case: "gemma scope 2"
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -246,6 +247,11 @@ class QuestionReader:
         q.overview = bool(OVERVIEW_Q.search(question))
         q.reports = bool(REPORTS_Q.search(question))
         q.about_entity = bool(ENTITY_Q.search(question))
+        # "when was gemma scope 2 released": a name with its version, typed in lower case, as the corpus numbers it
+        q.versions = [f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\b([a-z][\w-]*\s+[a-z][\w-]*)\s+(\d+)\b",
+                                                                          search)
+                      if (m.group(1).split()[-1], m.group(2)) in self.stats.numbered
+                      and not set(m.group(1).split()) & STOPWORDS]
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))

@@ -220,12 +220,12 @@ def name_runs(text: str) -> list[str]:
 def version_mismatch(q: Question, text: str) -> float:
     """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
     asked = q.search_text
-    for name in name_runs(asked):
+    for name in name_runs(asked) + q.versions:
         base, _, number = name.rpartition(" ")
         if base and number[:1].isdigit() and not any(c.isdigit() for c in base):
-            # "Gemma Scope 2" asked; the text names "Gemma Scope" but never with the 2.
-            if re.search(rf"\b{re.escape(base)}\b", text) and not re.search(
-                    rf"\b{re.escape(base)}\s+{re.escape(number)}\b", text):
+            # "Gemma Scope 2" (or "gemma scope 2") asked; the text names "Gemma Scope" but never with the 2.
+            if re.search(rf"\b{re.escape(base)}\b", text, re.I) and not re.search(
+                    rf"\b{re.escape(base)}\s+{re.escape(number)}\b", text, re.I):
                 return VERSION_MISMATCH
             continue
         if any(c.isdigit() for c in name) or len(name) < 3 or " " not in name:
