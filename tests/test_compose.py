@@ -801,5 +801,6 @@ def test_a_comparison_of_amounts_gives_each_side_s_row(assistant):
 
 def test_a_version_typed_in_lower_case_is_still_that_version(assistant):
     # "gemma scope 2" was not read as a name: the answer dated Gemma Scope, 2024 (Jul).
-    answer = assistant.ask("when was gemma scope 2 released?")
-    assert "2025" in answer.text and "2024 (Jul)" not in answer.text
+    for question in ("what year is gemma scope 2 from?", "when was gemma scope 2 relased"):
+        answer = assistant.ask(question)
+        assert "2025" in answer.text and "2024 (Jul)" not in answer.text
