@@ -804,3 +804,11 @@ def test_a_version_typed_in_lower_case_is_still_that_version(assistant):
     for question in ("what year is gemma scope 2 from?", "when was gemma scope 2 relased"):
         answer = assistant.ask(question)
         assert "2025" in answer.text and "2024 (Jul)" not in answer.text
+
+
+def test_a_misspelt_word_is_not_said_to_be_missing_from_the_corpus(assistant):
+    # "interpretabilty" was "never mentioned": the comparison was refused.
+    answer = assistant.ask("how does rlhf compare to interpretabilty")
+    assert not answer.abstained and "RLHF" in answer.text
+    answer = assistant.ask("How does interpretability compare with watermarking?")
+    assert answer.abstained and "watermarking" in answer.text

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .sections import PATH_SEP
 from .text import add_known_stems, lancaster, phrase_words, tokens
 from .types import Passage
+from .weights import MISSPELLING_SIMILARITY
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 log = logging.getLogger("interp_qa")
+
 FORMAT = 4  # bumped when the saved files change shape (4: cards carry table headers); an older folder is rebuilt
 LOOKUP_CACHE = 65_536  # words per lookup table kept in memory after their first query
 
@@ -286,6 +288,7 @@ class GenerationFiles:
         self.doc_freq = Lookup(self.db, lock, "SELECT n FROM df WHERE stem = ?")
         self.numbered = Lookup(self.db, lock, "SELECT 1 FROM numbered WHERE phrase = ?")
         # "gpt" begins "gpt-2" and "gpt-4": a range of the vocabulary's key ("-" sorts just before ".")
+        self._prefixed = functools.partial(self._words_between, lock)
         self.heads = Lookup(self.db, lock, "SELECT 1 FROM vocab WHERE word > ?1 || '-' AND word < ?1 || '.' LIMIT 1")
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
         self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
@@ -293,6 +296,24 @@ class GenerationFiles:
         self.bm25: BM25Retriever = MatchingBM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True,
                                                                           show_progress=False)
         self.bm25.similarity_top_k = min(candidates, self.size)
+
+    def _words_between(self, lock: threading.Lock, low: str, high: str, shortest: int, longest: int) -> list[str]:
+        with lock:
+            return [w for (w,) in self.db.execute(
+                "SELECT word FROM vocab WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+                (low, high, shortest, longest))]
+
+    def misspells(self, word: str) -> str | None:
+        """The corpus word that ``word`` (one the corpus lacks) is likely a misspelling of: same first two letters,
+        about as long, and nearly the same letters ("interpretabilty" -> "interpretability"); None if none is."""
+        import difflib
+
+        word = word.lower()
+        if len(word) < 6:
+            return None
+        near = self._prefixed(word[:2], word[:2] + "\uffff", len(word) - 2, len(word) + 2)
+        best = difflib.get_close_matches(word, near, n=1, cutoff=MISSPELLING_SIMILARITY)
+        return best[0] if best else None
 
     def documents(self) -> list[tuple[str, str, int]]:
         """(source, title, passages) of every document."""

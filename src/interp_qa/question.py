@@ -32,6 +32,8 @@ class CorpusStats(Protocol):
 
     def idf(self, stem: str) -> float: ...
 
+    def misspells(self, word: str) -> str | None: ...  # the corpus word a word it lacks is likely a misspelling of
+
 
 # Capitalised words that start questions or are generic; never "names" the corpus must know.
 GENERIC_CAPS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
@@ -262,7 +264,7 @@ class QuestionReader:
         # Words of the question's form ("takeaways", "in a few bullets") say how to answer, not what about.
         form = {w.lower() for w in tokens(" ".join(OVERVIEW_Q.findall(question) + DOCUMENT_VERBS.findall(question)))}
         q.absent = [w for st, w in q.words.items() if terms[st] >= 1.0 and st not in self.stats.doc_freq
-                    and w not in form and w not in FORMAT_WORDS
+                    and w not in form and w not in FORMAT_WORDS and not self.stats.misspells(w)
                     and not any(alts.search(w) for _, alts in self.synonyms)]
         m = EXPAND_Q.search(question)
         if m:

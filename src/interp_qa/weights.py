@@ -12,6 +12,11 @@ FOLLOW_UP_CARRIED = 0.4
 # Fitted on questions + paraphrases (session 4: hit@1 .874 -> .883).
 SYNONYM_WEIGHT = 0.9
 
+# A word the corpus lacks is read as a misspelling of a corpus word this close (difflib's ratio), and the corpus is
+# not said never to mention it ("interpretabilty"). Only refusals read it (session 14: searching with the corrected
+# word moved paraphrase evidence, session 11); 0.85 takes one dropped or swapped letter in a word of six or more.
+MISSPELLING_SIMILARITY = 0.85
+
 # ----- re-ranking: a unit's score is its lexical cover + a rank prior + these bonuses ---------------
 # Prior for the fused retrieval rank, weight / (1 + rank): when re-ranking candidates, and when
 # choosing the unit that answers (questions, session 3).
