@@ -395,3 +395,12 @@ def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
     answer = assistant.ask("How does it compare with Gemma Scope 2?", history=["What is Gemma Scope?"])
     assert answer.scope == "comparison"
     assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text
+
+
+@pytest.mark.parametrize("earlier, author", [("What is Gemma Scope?", "Organization: DeepMind"),
+                                             ("Tell me about the induction heads paper.", "Organization: Anthropic")])
+def test_who_wrote_it_after_a_work_names_that_work_s_author(assistant, earlier, author):
+    # The work asked about before names the record: the RLHF paper's "The authors argue ..." answered the first,
+    # and the second was refused ("No passage is about what the question asks").
+    answer = assistant.ask("Who wrote it?", history=[earlier])
+    assert answer.text.startswith(author)

@@ -47,6 +47,7 @@ from .text import (
 from .types import Answer, Passage
 from .weights import (
     DIGEST_CHARS,
+    FOLLOW_UP_CARRIED,
     JOIN_SHARE,
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
@@ -298,7 +299,8 @@ class Composer:
         """Share of the question's weight (idf; words the corpus lacks weigh most) the answer covers."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
         have = self.scorer.stem_set(context)
-        current = {s: w for s, w in q.terms.items() if w >= 1.0}
+        # The question's own words and, for a follow-up, those it carries ("Who wrote it?" is about the paper asked of)
+        current = {s: w for s, w in q.terms.items() if w >= 1.0 or w == FOLLOW_UP_CARRIED}
         total = sum(self.stats.idf(s) for s in current)
         return sum(self.stats.idf(s) for s in current if s in have) / total if total else 1.0
 
