@@ -812,3 +812,9 @@ def test_a_misspelt_word_is_not_said_to_be_missing_from_the_corpus(assistant):
     assert not answer.abstained and "RLHF" in answer.text
     answer = assistant.ask("How does interpretability compare with watermarking?")
     assert answer.abstained and "watermarking" in answer.text
+
+
+def test_tell_me_about_a_work_gets_its_summary(assistant):
+    # It got the timeline's row for it ("Gemma Scope — Year: 2024 (Jul); ...").
+    answer = assistant.ask("Tell me about Gemma Scope.")
+    assert answer.scope == "document" and "Gemma Scope is an open-source suite" in answer.text

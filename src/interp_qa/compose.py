@@ -102,8 +102,9 @@ class Composer:
         if off_topic:  # "What does the survey say about AI consciousness?" got the survey's digest
             return self.abstain(question, passages, "The corpus never mentions " + ", ".join(
                 f"“{w}”" for w in off_topic) + ".", q)
-        # "Summarize the Scaling Monosemanticity paper", "What did Bereska and Gavves find?": that reference's digest
-        reference = self.scope.named_document(q) if q.overview or q.reports else None
+        # "Summarize the Scaling Monosemanticity paper", "What did Bereska and Gavves find?", "Tell me about Gemma
+        # Scope.": that reference's digest
+        reference = self.scope.named_document(q) if q.overview or q.reports or q.about_entity else None
         if reference is not None and self.tree is not None:
             # "Summarize the Scaling Monosemanticity paper": that reference's digest
             text, cites = document_digest(self.tree, reference)
