@@ -818,3 +818,9 @@ def test_tell_me_about_a_work_gets_its_summary(assistant):
     # It got the timeline's row for it ("Gemma Scope — Year: 2024 (Jul); ...").
     answer = assistant.ask("Tell me about Gemma Scope.")
     assert answer.scope == "document" and "Gemma Scope is an open-source suite" in answer.text
+
+
+def test_a_closing_list_of_names_concludes_nothing(assistant):
+    # "Organizations Leading Work: Anthropic (...), OpenAI (...), ..." closes What is Interpretability? and led it.
+    answer = assistant.ask("What is interpretability?")
+    assert answer.text.startswith("- The Goal: Understand neural network internals")

@@ -218,8 +218,13 @@ def closes_parent(tree: SectionTree, sec: Section) -> bool:
 
 def concludes(p: Passage) -> bool:
     """Whether a closing passage says what its section concludes: a labelled paragraph ("Current Consensus:
-    ...") that does not ask ("Question: Is slightly less capable but more interpretable AI safer overall?")."""
-    return p.kind == "paragraph" and bool(LABELLED_RE.match(p.text)) and not p.text.rstrip().endswith("?")
+    ...") that does not ask ("Question: Is slightly less capable but more interpretable AI safer overall?"), nor
+    only lists names ("Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, independent
+    researchers" closes What is Interpretability? and concludes nothing)."""
+    if p.kind != "paragraph" or not LABELLED_RE.match(p.text) or p.text.rstrip().endswith("?"):
+        return False
+    items = [re.sub(r"\([^)]*\)", " ", x).split() for x in p.text.split(":", 1)[-1].split(",")]
+    return not (len(items) >= 3 and all(len(words) <= 4 for words in items))
 
 
 def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None,
