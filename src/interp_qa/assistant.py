@@ -216,7 +216,10 @@ def model_context(extractive: Answer, passages: list[Passage], top_k: int) -> li
     comparison answers, that section's passages (the ones its digest cites, in document order)."""
     if extractive.scope in DIGEST_SCOPES and extractive.citations:
         return extractive.citations[:SECTION_CONTEXT]
-    return passages[:top_k]
+    # A reference's record ("Organization: MIT (MAIA)\nYear: 2024\nKind: web\nTags: ...") after the prose: a small
+    # model given it first copies its fields, uncited, and its answer is thrown away.
+    top = passages[:top_k]
+    return [p for p in top if p.kind != "metadata"] + [p for p in top if p.kind == "metadata"]
 
 
 def interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:
