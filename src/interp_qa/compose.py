@@ -47,7 +47,6 @@ from .text import (
 from .types import Answer, Passage
 from .weights import (
     DIGEST_CHARS,
-    FOLLOW_UP_CARRIED,
     JOIN_SHARE,
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
@@ -106,7 +105,6 @@ class Composer:
         # Scope.": that reference's digest
         reference = self.scope.named_document(q) if q.overview or q.reports or q.about_entity else None
         if reference is not None and self.tree is not None:
-            # "Summarize the Scaling Monosemanticity paper": that reference's digest
             text, cites = document_digest(self.tree, reference)
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope="document", standalone_question=q.standalone)
@@ -300,8 +298,7 @@ class Composer:
         """Share of the question's weight (idf; words the corpus lacks weigh most) the answer covers."""
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
         have = self.scorer.stem_set(context)
-        # The question's own words and, for a follow-up, those it carries ("Who wrote it?" is about the paper asked of)
-        current = {s: w for s, w in q.terms.items() if w >= 1.0 or w == FOLLOW_UP_CARRIED}
+        current = q.said()
         total = sum(self.stats.idf(s) for s in current)
         return sum(self.stats.idf(s) for s in current if s in have) / total if total else 1.0
 

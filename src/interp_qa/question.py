@@ -165,6 +165,11 @@ class Question:
         """Whether its form asks for a section of a shape: both sides, a list of conditions, a chronology."""
         return self.two_sided or self.conditions or self.chronology
 
+    def said(self) -> dict[str, float]:
+        """The terms the reader said: the question's own words and, for a follow-up, the ones it carries ("Who wrote
+        it?" after "What is Gemma Scope?"); not the corpus words a synonym adds ("wrote" -> "authors")."""
+        return {s: w for s, w in self.terms.items() if w >= 1.0 or w == FOLLOW_UP_CARRIED}
+
     def names_in(self, have: set[str]) -> list[str]:
         """The naming terms that ``have`` (a text's words and stems) mentions."""
         return [t for t, forms in self.naming.items() if forms & have]

@@ -17,7 +17,6 @@ from .weights import (
     COUNT_BONUS,
     DEFINITION_BONUS,
     DERIVED_MATCH_WEIGHT,
-    FOLLOW_UP_CARRIED,
     INTRODUCTION_PENALTY,
     LEAD_WEIGHT,
     LIST_BONUS,
@@ -165,10 +164,8 @@ class UnitScorer:
         values = " ".join(line.split(":", 1)[-1] for line in p.text.split("\n")
                           if line.split(":", 1)[0] not in DESCRIPTIVE_FIELDS)
         have = set(self.stats.stem_all(tokens(f"{p.title} {values}")))
-        # The question's own words, or those a follow-up carries ("Who wrote it?" after "What is Gemma Scope?");
-        # not a synonym's ("wrote" searches for "authors", which every record has).
-        return sum(self.stats.idf(s) for s, w in q.terms.items()
-                   if (w >= 1.0 or w == FOLLOW_UP_CARRIED) and s in have) >= min_idf
+        # What the reader said ("Who wrote it?" after "What is Gemma Scope?"), not a synonym ("wrote" -> "authors")
+        return sum(self.stats.idf(s) for s in q.said() if s in have) >= min_idf
 
     def words_and_stems(self, text: str) -> set[str]:
         """What a text mentions: its words and their stems (see :meth:`Question.names_in`); a hyphenated word also by
