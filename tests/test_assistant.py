@@ -404,3 +404,9 @@ def test_who_wrote_it_after_a_work_names_that_work_s_author(assistant, earlier, 
     # and the second was refused ("No passage is about what the question asks").
     answer = assistant.ask("Who wrote it?", history=[earlier])
     assert answer.text.startswith(author)
+
+
+def test_a_follow_up_that_names_nothing_is_answered_about_what_the_turn_before_named(assistant):
+    # "Who built it?" matched "... how models are built and trained" (the survey's "Most Likely" line).
+    answer = assistant.ask("Who built it?", history=["What is MAIA?"])
+    assert answer.text.startswith("Organization: MIT (MAIA)") and "Most Likely" not in answer.text

@@ -198,6 +198,15 @@ class Composer:
             standalone_question=q.standalone,
         )
 
+    def on_subject(self, q: Question, u: Unit) -> bool:
+        """Whether ``u`` is about what a follow-up that names nothing itself follows ("it" in "Who built it?" after
+        "What is MAIA?"): its passage's title, section or text mentions a name the turn before gave (always true
+        for other questions)."""
+        if not q.context_terms or q.naming:
+            return True
+        have = self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}")
+        return any(self.scorer.stem_set(t) <= have for t in q.context_terms)
+
     def lists_works(self, q: Question, p: Passage) -> bool:
         """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,
         or a synonym's: "Which papers does the survey cite?" asks for the References)."""
@@ -327,6 +336,12 @@ class Composer:
                 n <= self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}") for n in names)]
             if dated:
                 units = [dated[0], *[u for u in units if u is not dated[0]]]
+        if not self.on_subject(q, units[0]):
+            # "Who built it?" after "What is MAIA?" matched "... how models are built": a follow-up that names nothing
+            # itself is about what the turn before named, and is answered by a unit about it, when one is.
+            about = [u for u in units[1:12] if self.on_subject(q, u)]
+            if about:
+                units = [about[0], *[u for u in units if u is not about[0]]]
         best = units[0]
         chosen = [best]
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
@@ -364,6 +379,8 @@ class Composer:
                 break
             if given & set(fact_numbers(u.text, asked, q.counted)):
                 continue  # "How many ...?" is answered once: a unit repeating the answer's number says it again
+            if not self.on_subject(q, u):
+                continue
             new = {s for s in u.covered - covered if q.terms.get(s, 0) >= 1.0}
             if u.score >= JOIN_SHARE * best.score and new and u.text not in {c.text for c in chosen}:
                 chosen.append(u)
