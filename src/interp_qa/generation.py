@@ -288,7 +288,6 @@ class GenerationFiles:
         self.doc_freq = Lookup(self.db, lock, "SELECT n FROM df WHERE stem = ?")
         self.numbered = Lookup(self.db, lock, "SELECT 1 FROM numbered WHERE phrase = ?")
         # "gpt" begins "gpt-2" and "gpt-4": a range of the vocabulary's key ("-" sorts just before ".")
-        self._prefixed = functools.partial(self._words_between, lock)
         self.heads = Lookup(self.db, lock, "SELECT 1 FROM vocab WHERE word > ?1 || '-' AND word < ?1 || '.' LIMIT 1")
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
         self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
@@ -296,12 +295,6 @@ class GenerationFiles:
         self.bm25: BM25Retriever = MatchingBM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True,
                                                                           show_progress=False)
         self.bm25.similarity_top_k = min(candidates, self.size)
-
-    def _words_between(self, lock: threading.Lock, low: str, high: str, shortest: int, longest: int) -> list[str]:
-        with lock:
-            return [w for (w,) in self.db.execute(
-                "SELECT word FROM vocab WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
-                (low, high, shortest, longest))]
 
     def misspells(self, word: str) -> str | None:
         """The corpus word that ``word`` (one the corpus lacks) is likely a misspelling of: same first two letters,
@@ -311,7 +304,10 @@ class GenerationFiles:
         word = word.lower()
         if len(word) < 6:
             return None
-        near = self._prefixed(word[:2], word[:2] + "\uffff", len(word) - 2, len(word) + 2)
+        with self._lock:  # corpus words of the same opening and about as long: a range of the vocabulary's key
+            near = [w for (w,) in self.db.execute(
+                "SELECT word FROM vocab WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ?",
+                (word[:2], word[:2] + "\uffff", len(word) - 2, len(word) + 2))]
         best = difflib.get_close_matches(word, near, n=1, cutoff=MISSPELLING_SIMILARITY)
         return best[0] if best else None
 

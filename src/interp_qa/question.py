@@ -269,7 +269,7 @@ class QuestionReader:
         # Words of the question's form ("takeaways", "in a few bullets") say how to answer, not what about.
         form = {w.lower() for w in tokens(" ".join(OVERVIEW_Q.findall(question) + DOCUMENT_VERBS.findall(question)))}
         q.absent = [w for st, w in q.words.items() if terms[st] >= 1.0 and st not in self.stats.doc_freq
-                    and w not in form and w not in FORMAT_WORDS and not self.stats.misspells(w)
+                    and w not in form and w not in FORMAT_WORDS
                     and not any(alts.search(w) for _, alts in self.synonyms)]
         m = EXPAND_Q.search(question)
         if m:
@@ -281,17 +281,12 @@ class QuestionReader:
             q.definition = re.compile(
                 rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to|aims? to|seeks? to|"
                 rf"means?)\b|:\s)", re.I)
-        m = COUNTED_RE.search(question)
-        if m:
-            noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()
-            if then and then not in STOPWORDS:  # "how many safety approaches": approaches are counted
-                noun = then
+        noun = counted_noun(question)
+        if noun is not None:
             if noun in STOPWORDS:
                 # "How many are needed?" counts no "are": what the turn before counted ("How many features ...?"),
                 # or nothing said.
-                before = COUNTED_RE.search(prev[0]) if follow else None
-                noun = (before.group(2) or before.group(1) or before.group(4) or before.group(3) or "").lower() \
-                    if before else ""
+                noun = (counted_noun(prev[0]) or "") if follow else ""
                 noun = "" if noun in STOPWORDS else noun
             q.counted = "" if noun in MEASURE_WORDS else noun
         return q
@@ -386,6 +381,16 @@ MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "d
 # "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
 COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
                         r"\bnumber of ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?", re.I)
+
+
+def counted_noun(text: str) -> str | None:
+    """What "how many" / "number of" counts in ``text`` (None when it asks no count): the word after it, or the plural
+    after that ("how many safety approaches": approaches)."""
+    m = COUNTED_RE.search(text)
+    if m is None:
+        return None
+    noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()
+    return then if then and then not in STOPWORDS else noun
 
 
 def load_synonyms(path: Path | None = None) -> list[tuple[str, list[str]]]:

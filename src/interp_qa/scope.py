@@ -57,6 +57,7 @@ class ScopeFinder:
         self.documents = documents
         self._card_stems: dict = {}
         self._first_authors: dict[str, str | None] = {}
+        self._heading_words: dict[tuple, str] = {}
 
     def wider(self, q: Question, passages: list[Passage], units: list[Unit],
                     section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
@@ -101,9 +102,11 @@ class ScopeFinder:
         """What a question about the survey asks that the corpus never mentions: every one of its telling words
         (those in at most ``NAMING_DF_SHARE`` of passages: "AI" is in most) is absent ("AI consciousness"); or a
         side of a comparison is ("How does interpretability compare with watermarking?")."""
-        if not q.absent:
+        if not q.absent or (len(q.sides) != 2 and not q.about_document):
             return []
-        absent_stems = dict(zip(self.stats.stem_all(q.absent), q.absent, strict=True))
+        # A misspelling ("interpretabilty") is no word the corpus lacks: looked up only here, where a refusal is decided
+        absent = [w for w in q.absent if not self.stats.misspells(w)]
+        absent_stems = dict(zip(self.stats.stem_all(absent), absent, strict=True))
         if len(q.sides) == 2:
             sides = self.side_stems(q)
             for own in (sides[0] - sides[1], sides[1] - sides[0]):
@@ -113,7 +116,7 @@ class ScopeFinder:
             return []
         telling = [s for s, w in q.terms.items() if w >= 1.0
                    and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
-        return q.absent if telling and all(s in absent_stems for s in telling) else []
+        return absent if telling and all(s in absent_stems for s in telling) else []
 
     def named_document(self, q: Question) -> str | None:
         """The document (not the main one) whose title's name, before its subtitle, the question says: nearly all of
@@ -200,7 +203,7 @@ class ScopeFinder:
         candidates = {s.key for p in top for s in self.tree.of(p)}  # the sections the evidence falls in
         # "What is interpretability?" is a heading of the survey, word for word: that section is asked for.
         asked = " ".join(tokens(q.text))
-        verbatim = [k for k, s in self.tree.sections.items() if " ".join(tokens(s.heading)) == asked and s.units() >= 2]
+        verbatim = [k for k, s in self.tree.sections.items() if self.heading_words(k, s) == asked and s.units() >= 2]
         if verbatim:
             return self.tree.sections[verbatim[0]], 1.0
         if q.asks_shape:  # "for and against ...", "Under what conditions ...?": sections of the shape asked for
@@ -256,6 +259,13 @@ class ScopeFinder:
             sec, inner_score, spread = max(inner, key=lambda x: x[1])
             score = max(score, inner_score)
         return sec, score
+
+    def heading_words(self, key: tuple, sec: Section) -> str:
+        """A section's heading as lower-case words, read once per section."""
+        words = self._heading_words.get(key)
+        if words is None:
+            words = self._heading_words[key] = " ".join(tokens(sec.heading))
+        return words
 
     def listing(self, q: Question, passages: list[Passage]) -> Section | None:
         """The section, among those the evidence falls in, whose own heading says what a "how many" question counts
