@@ -64,7 +64,9 @@ LEAD_WEIGHT = 0.4
 # "Gemma Scope" asked, "Gemma Scope 2" found (or the other way round) (questions: facts .864 -> .874). Session 12:
 # 0.3 -> 0.5 once a row's headers no longer date it ("Key Achievement (2024-2025)"): "And when was it released?"
 # after "What is Gemma Scope?" got Gemma Scope 2's year at 0.3; all other eval answers identical at 0.5.
-VERSION_MISMATCH = 0.5
+# 0.5 -> 1.0 (paraphrases.jsonl): "What scale did Gemma Scope 2 reach?" got the DeepMind row ("Key Achievement:
+# Gemma Scope; Scale Reached: Gemma 2 ..."), whose header says both asked words; all other eval answers identical.
+VERSION_MISMATCH = 1.0
 
 # ----- composition ------------------------------------------------------------------------------------
 # Characters: a list this short is answered whole; past it, items are cut to their labels.
