@@ -199,8 +199,11 @@ def test_a_comparison_asked_inline_finds_both_numbers(assistant):
         ("When was the work on induction heads published?", "2022", "Publisher"),
         # The question names Gemma Scope 2; the original Gemma Scope (2024) is another work.
         ("What year did Gemma Scope 2 come out?", "2025", "2024"),
-        # The DeepMind row names "Gemma Scope" and "Gemma 2", never Gemma Scope 2: its "Scale Reached" is not this one's.
+        # The DeepMind row names "Gemma Scope" and "Gemma 2", never Gemma Scope 2: its "Scale Reached" is another.
         ("What scale did Gemma Scope 2 reach?", "110 PB", "DeepMind"),
+        # "strongest" is "strong" in its plain degree (the stemmer keeps "strongest"): was AI Control's "N/A".
+        ("Which safety approach is strongest at catching deception?", "Deception Detection: Potentially strong",
+         "AI Control"),
         ("Whose work demonstrated circuits in CNNs?", "Olah", None),
         # "cited" and the "Citations" field are one word family (Snowball stems keep them apart).
         ("How many times was the Bereska and Gavves review cited?", "Citations: 364", None),

@@ -776,12 +776,25 @@ def test_what_is_x_is_answered_by_x_aims_to(assistant):
 
 @pytest.mark.parametrize("question, row", [("Tell me about Anthropic.", "Anthropic — Key Achievement"),
                                            ("What is OpenAI's work?", "OpenAI — Key Achievement"),
-                                           ("What has Google DeepMind contributed?", "DeepMind — ")])
+                                           ("What has Google DeepMind contributed?", "DeepMind — "),
+                                           # an adjective before the noun, and "What's": was OpenAI's timeline rows
+                                           ("What's OpenAI's main contribution?", "OpenAI — Key Achievement")])
 def test_what_a_named_lab_did_is_its_row(assistant, question, row):
     # The roll call "Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, ..." answered these.
     answer = assistant.ask(question)
     assert answer.text.startswith(row) and not answer.text.startswith("Organizations Leading Work")
     assert untraceable(answer.text, answer.citations) == []
+
+
+@pytest.mark.parametrize("question, topic, not_this", [
+    ("What is the survey's view on AI control?", "AI Control", "Range of views"),
+    ("What's the survey's position on RLHF?", "RLHF", "full-time positions"),
+    # "take" (a word the corpus lacks) weighed so much that no unit covered the question: the whole survey's digest
+    ("What is the survey's take on scalable oversight?", "Scalable Oversight", "Comprehensive survey"),
+])
+def test_the_survey_s_view_on_a_topic_is_asked_about_the_topic(assistant, question, topic, not_this):
+    answer = assistant.ask(question)
+    assert answer.scope != "document" and topic in answer.text and not_this not in answer.text, answer.text
 
 
 def test_a_one_word_name_asked_covers_its_numbered_versions(assistant):

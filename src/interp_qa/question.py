@@ -71,7 +71,9 @@ REPORTS_Q = re.compile(r"\bwhat (?:did|does|do|have|has) .{2,60}? (?:find|found|
 ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"\bwhat (?:has|have|did) .{1,60}? (?:done|do|achieved?|contributed?|accomplished|brought|"
                       r"bring)\b|"
-                      r"\bwhat (?:is|are|was|were) .{1,60}?'s? (?:work|contributions?|role|achievements?)\b", re.I)
+                      # "What's Anthropic's biggest achievement?"
+                      r"\bwhat(?:'s| is| are| was| were) .{1,60}?'s? (?:[a-z]+ )?"
+                      r"(?:work|contributions?|role|achievements?)\b", re.I)
 # "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
@@ -99,8 +101,12 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
+# So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
+# views", "position" the field's "50 full-time positions").
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
                             r"mention|report|mean|meant|land|stand)(?:s|d|ed)?\b|"
+                            r"\b(?:views?|opinions?|positions?|stances?|take|verdict|perspective|assessment|thoughts?)"
+                            r"(?=\s+(?:on|about|of|regarding|concerning)\b)|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -308,6 +314,9 @@ class QuestionReader:
         for w, stem in zip(words, self.stats.stem_all(words), strict=True):
             parts = w.split("-")
             if len(parts) < 2 or not all(x.isalpha() for x in parts):
+                if stem not in self.stats.doc_freq:
+                    # "strongest" where the corpus says "Strong (if specified)": the degree the stemmer keeps
+                    stem = next((b for b in self.stats.stem_all(degree_bases(w)) if b in self.stats.doc_freq), stem)
                 stems.append(stem)
                 continue
             joined = self.stats.stem_all(["".join(parts)])[0]  # "trade-off" is also written "tradeoff"
@@ -338,6 +347,21 @@ class QuestionReader:
             if has_digit or is_cap or is_acronym:
                 out.append(word)
         return out
+
+
+def degree_bases(word: str) -> list[str]:
+    """The plain adjective a comparative or superlative may come from, most likely first: "strongest" -> strong,
+    "biggest" -> big, "safest" -> safe, "easiest" -> easy (the Snowball stemmer keeps the degree: "strongest")."""
+    for end in ("est", "er"):
+        stem = word[: -len(end)]
+        if word.endswith(end) and len(stem) >= 3:
+            out = [stem, stem + "e"]
+            if stem[-1] == stem[-2]:
+                out.insert(0, stem[:-1])  # "biggest"
+            if stem[-1] == "i":
+                out.insert(0, stem[:-1] + "y")  # "easiest"
+            return out
+    return []
 
 
 def key_words(term: str) -> list[str]:
