@@ -542,6 +542,22 @@ def test_how_many_things_a_section_lists_gets_the_list(assistant):
     assert assistant.ask("How many people work at DeepMind?").abstained
 
 
+def test_a_table_column_says_what_its_rows_count(assistant):
+    # "Milestone: GPT-4 concepts" counts no milestones: the answer was "2024 (Jun) — Significance: 16M features ...".
+    # The timeline's column says what it lists, so its rows answer, each cited.
+    answer = assistant.ask("How many milestones are in the timeline?")
+    assert answer.scope == "section" and answer.text.count("— Milestone:") == 10, answer.text
+    # A header still names its own cell's amount, and a value what the row counts.
+    assert assistant.ask("How many parameters does GPT-2 have?").text.startswith("GPT-2 — Parameters: 1.5B")
+    assert "16 million" in assistant.ask("How many concepts did OpenAI's work find inside GPT-4?").text
+
+
+def test_the_survey_s_mood_is_asked_of_the_whole_survey(assistant):
+    # "The corpus never mentions 'optimistic'": a question about the survey's leaning was refused.
+    answer = assistant.ask("Is the survey optimistic or pessimistic about interpretability?")
+    assert not answer.abstained and answer.scope == "document", answer.text
+
+
 def test_what_the_survey_says_about_something_it_never_mentions_is_refused(assistant):
     # "What does the survey say about AI consciousness?" got the whole survey's digest.
     for question in ("What does the survey say about AI consciousness?",

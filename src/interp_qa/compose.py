@@ -280,8 +280,21 @@ class Composer:
         """Does the unit count what the question counts ("how many people": "17 people")?"""
         if not q.counted:  # "how many times was it cited": the count is of citations, not "times"
             return True
-        have = self.scorer.stem_set(f"{u.passage.section} {u.text}")
-        return self.stats.stem_all([q.counted])[0] in have or lancaster(q.counted) in lancaster_set(u.text)
+        stem, coarse = self.stats.stem_all([q.counted])[0], lancaster(q.counted)
+
+        def says(text: str) -> bool:
+            return stem in self.scorer.stem_set(text) or coarse in lancaster_set(text)
+
+        if u.kind == "row":
+            # A header names what its own cell holds: "Parameters: 1.5B" counts parameters, "Milestone: GPT-4 concepts"
+            # no milestones ("How many milestones ...?" got "16M features"); a value names what the row is about
+            # ("Extracting Concepts from GPT-4": its 16 million features are the concepts counted).
+            asked = set(NUMBER_RE.findall(q.text))
+            cells = row_cells(u.text)
+            return says(u.passage.section) or any(says(value) for _, value in cells) or any(
+                says(header) and (fact_numbers(value, asked, q.counted) or AMOUNT_WORDS_RE.search(value))
+                for header, value in cells)
+        return says(f"{u.passage.section} {u.text}")
 
     @staticmethod
     def _holds_amount(q: Question, u: Unit) -> bool:

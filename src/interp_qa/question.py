@@ -94,10 +94,12 @@ FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "para
 # "Give me an overview.", "What are the key takeaways?", "TL;DR": asks for the whole of what is read when nothing
 # else is asked ("overview" matched the survey's link to an "Epistemic Tools Overview").
 # "What is the survey's verdict?", "... its conclusion?", "... its take?": what it comes to, asked of the whole (the
-# corpus never says "verdict": such questions were refused as about something it never mentions).
+# corpus never says "verdict": such questions were refused as about something it never mentions). So is its mood:
+# "Is the survey optimistic or pessimistic about interpretability?" was refused ("never mentions optimistic").
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?:overview|summary|summari[sz]e|"
                         r"takeaways?|gist|big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?)|"
-                        r"overall|on the whole|in general|verdict|conclusions?|upshot|stance)\b|"
+                        r"overall|on the whole|in general|verdict|conclusions?|upshot|stance|optimistic|pessimistic|"
+                        r"hopeful)\b|"
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).

@@ -16,7 +16,7 @@ from .digest import comparison, document_digest, section_digest
 from .question import CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
-from .text import STOPWORDS, YEAR_RE, lancaster_set, row_subject, title_name, tokens
+from .text import STOPWORDS, YEAR_RE, lancaster_set, row_cells, row_subject, title_name, tokens
 from .types import AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
@@ -276,14 +276,20 @@ class ScopeFinder:
         # Details); not a word of its stem ("researchers" are not counted by "Research Progress by Organization").
         counted = q.counted.lower()
         forms = {counted, counted[:-1], counted[:-2], counted[:-3] + "y"} if counted.endswith("s") else {counted}
+        best, best_rank = None, 0
         for p in passages[:SCOPE_TOP_PASSAGES]:
             for sec in self.tree.of(p):
-                if forms & {w.lower() for w in tokens(sec.heading)}:
+                # ... or its table's column does: "Milestone" (Timeline of Key Achievements), "Approach". The word as
+                # asked first: "challenges" is Remaining Challenges before Scalability Challenge.
+                headers = [h for r in sec.direct if r.kind == "table_row" for h, _ in row_cells(r.text)]
+                said = {w.lower() for w in tokens(" ".join([sec.heading, *dict.fromkeys(headers)]))}
+                rank = 2 if counted in said else 1 if forms & said else 0
+                if rank > best_rank:
                     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
                         sec = self.tree.sections[(sec.source, sec.children[0])]
                     if sec.units() >= 2:
-                        return sec
-        return None
+                        best, best_rank = sec, rank
+        return best
 
     def names_heading(self, q: Question, sec: Section) -> bool:
         """Whether the question says every word of the section's heading ("Describe the state of the field." names
