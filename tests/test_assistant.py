@@ -388,6 +388,14 @@ def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     assert assistant.read_question("Tell me more about the second one.", history=["What are the key cruxes?"]).terms
 
 
+def test_a_follow_up_about_one_row_gets_that_row_not_the_column(assistant):
+    # "How mature is it?" after "Tell me about red-teaming." gave every approach's maturity: "Red-Teaming" (stems
+    # red-team, red, team, redteam) counted as named only when every half was said.
+    answer = assistant.ask("How mature is it?", history=["Tell me about red-teaming."])
+    assert answer.text.startswith("Red-Teaming — Current Maturity: Production use"), answer.text
+    assert "Mechanistic Interpretability" not in answer.text
+
+
 def test_a_follow_up_count_counts_what_the_turn_before_counted(assistant):
     # "How many are needed?" was read as counting "are": "No passage gives the number of are."
     answer = assistant.ask("How many are needed?",

@@ -326,9 +326,15 @@ class ScopeFinder:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
         if u.kind != "row":
             return False
-        stems = self.scorer.stem_set(row_subject(u.passage.text))
-        weight = sum(self.stats.idf(s) for s in stems)
-        return weight > 0 and sum(self.stats.idf(s) for s in stems if s in q.terms) / weight >= SCOPE_ROW_NAMED
+        weight = said = 0.0
+        for word in dict.fromkeys(tokens(row_subject(u.passage.text))):
+            # "Red-Teaming" is named by "red-teaming" (its halves do not each need saying) or by "red teaming"
+            stem = self.stats.stem_all([word])[0]
+            halves = self.stats.stem_all([x for x in word.split("-") if x]) if "-" in word else []
+            weight += self.stats.idf(stem)
+            if stem in q.terms or (halves and all(h in q.terms for h in halves)):
+                said += self.stats.idf(stem)
+        return weight > 0 and said / weight >= SCOPE_ROW_NAMED
 
     def header_weight(self, q: Question) -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
