@@ -276,7 +276,10 @@ def test_examples_settings_clear_and_opening_a_passage_by_id(page, assistant):
     page.get_by_role("option", name="bm25", exact=True).click()
     ask(page, question)
     shown = page.locator("#chat .bot-row .message-content").last.inner_text()
-    assert bm25.text.split(" [", 1)[0].lstrip("- ") in shown and default.text.split(" [", 1)[0] not in shown
+    def first_item(text: str) -> str:  # the first listed line, as the chat shows it (no "- ", no marker)
+        return next(ln for ln in text.splitlines() if ln.startswith("- ")).split(" [", 1)[0].lstrip("- ")
+
+    assert first_item(bm25.text) in shown and first_item(default.text) not in shown, (shown, default.text)
     # The Corpus tab opens a passage by its id.
     page.get_by_role("tab", name="Corpus").click()
     pid = "corpus/survey#key-cruxes-key-questions-can-we-interpret-cognition-more-int-1"

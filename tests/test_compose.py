@@ -151,12 +151,14 @@ def test_a_document_digest_gives_what_each_section_concludes_when_it_fits(assist
 
 def test_a_list_that_answers_is_a_markdown_list(assistant):
     crux = assistant.ask("Can humans understand the cognition of a superintelligent AI?")
-    # (A crux's sub-section holds just this list: as a fact or as its section, it reads the same.)
+    # (A crux's sub-section holds just this list: as a fact or as its section, it reads the same, under its heading.)
     assert crux.scope in ("fact", "section") and [ln[:41] for ln in crux.text.splitlines()] == [
+        "Can we interpret cognition more intellige",
         "- No - fundamentally limited by our intel", "- Yes - with tools and AI assistance. Hum"]
     # (The red-teaming sub-section is the whole answer: as a fact or as its section, it reads the same.)
     answer = assistant.ask("What are the drawbacks of red-teaming?")
     assert answer.text.splitlines() == [
+        "Behavioral Testing (Red-Teaming) [1]",
         "- Strengths: Practical, works on black boxes, finding real issues now [1]",
         "- Weaknesses: Can't rule out deception, can't cover all cases [1]",
         "- Best for: Finding specific failures and adversarial examples [1]"]
@@ -521,6 +523,11 @@ def test_a_list_without_a_lead_line_is_named_by_its_heading(assistant):
     # saying which approach that is.
     answer = assistant.ask("Which approach can't rule out deception?")
     assert answer.text.startswith("Behavioral Testing (Red-Teaming) [1]\n- Strengths: Practical")
+    # ... and so is a section digest of such a list ("Tell me about red-teaming." began "- Strengths: ...").
+    answer = assistant.ask("Tell me about red-teaming.")
+    assert answer.scope == "section", answer.scope
+    assert answer.text.startswith("Behavioral Testing (Red-Teaming) [1]\n- Strengths: Practical"), answer.text
+    assert untraceable(answer.text, answer.citations) == []
 
 
 def test_a_question_naming_a_heading_gets_that_section_not_its_child(assistant):

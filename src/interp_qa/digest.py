@@ -189,6 +189,10 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int,
                     head.append(f"{ensure_period(cut(first, limit))} [{cite(child)}]")
                 continue
             body.append(f"- {ensure_period(cut(child.text, (200, 140, 100, 80)[detail]))} [{cite(child)}]")
+    if not head and not sec.children and direct and direct[0].kind == "list" and not list_lines(direct[0])[0]:
+        # A list with no lead line ("- Strengths: ...; - Weaknesses: ...") does not say what it is about: its
+        # heading does ("Behavioral Testing (Red-Teaming)").
+        head.append(f"{sec.heading} [{cite(direct[0])}]")
     return "\n".join(head + body), cite.passages
 
 
