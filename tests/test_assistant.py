@@ -396,6 +396,17 @@ def test_a_follow_up_about_one_row_gets_that_row_not_the_column(assistant):
     assert "Mechanistic Interpretability" not in answer.text
 
 
+def test_the_second_one_is_the_second_item_of_the_answer_before(assistant):
+    # "Tell me more about the second one." after the cruxes gave the four cruxes again.
+    answer = assistant.ask("Tell me more about the second one.", history=["What are the key cruxes?"])
+    assert answer.text.startswith("Will neural networks remain fundamentally opaque? [1]"), answer.text
+    assert answer.standalone_question == "Will neural networks remain fundamentally opaque?"
+    last = assistant.ask("And the last one?", history=["What are the key cruxes?"])
+    assert last.text.startswith("Is interpretability the best use of safety research resources?"), last.text
+    # An answer that lists nothing: the follow-up is read with the turn before, as any other.
+    assert not assistant.ask("Tell me more about the second one.", history=["What is Gemma Scope?"]).abstained
+
+
 def test_a_follow_up_count_counts_what_the_turn_before_counted(assistant):
     # "How many are needed?" was read as counting "are": "No passage gives the number of are."
     answer = assistant.ask("How many are needed?",

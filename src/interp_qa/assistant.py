@@ -177,23 +177,32 @@ class Assistant:
         t0 = time.perf_counter()
         generator = None if backend == "extractive" else self.generator
         q = self.read_question(question, history)
+        searched = question
+        if q.place is not None and history:
+            # "Tell me more about the second one.": the second item of the answer to the turn before is asked about
+            item = self.earlier_item(q.place, history)
+            if item is not None:
+                searched = item
+                q = self.read_question(item)
         condensed = None
-        if generator is not None and history and q.search_text != question:
+        if generator is not None and history and searched == question and q.search_text != question:
             condensed = generator.condense(question, history)
             if condensed:
                 q.search_text = condensed
-        passages = self._search(q.search_text, question, top_k, mode, q)
-        if q.search_text != question:
+        passages = self._search(q.search_text, searched, top_k, mode, q)
+        if q.search_text != searched:
             # A follow-up: also search the new question alone, so its own subject is found.
-            own = self._search(question, question, top_k, mode, q)
+            own = self._search(searched, searched, top_k, mode, q)
             passages = interleave(own, passages)
         # The whole question was searched already; a side that repeats its start adds nothing.
-        for side in [s for s in q.sides if s != question and not question.startswith(s)]:
+        for side in [s for s in q.sides if s != searched and not searched.startswith(s)]:
             # "A or B?": one search finds A's passages only; search B's side on its own too.
-            passages = interleave(passages, self._search(side, question, top_k, mode, q))
+            passages = interleave(passages, self._search(side, searched, top_k, mode, q))
         t1 = time.perf_counter()
         sections = self.retriever.section_similarities(q.search_text, passages[:SCOPE_TOP_PASSAGES], q)
         extractive = self.steps[2].answer(question, passages, q, sections)
+        if searched != question:
+            extractive.standalone_question = searched
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
         extractive.timings.answer_ms = round((t2 - t1) * 1000, 2)
@@ -209,6 +218,15 @@ class Assistant:
             if isinstance(piece, Answer):
                 piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield piece
+
+
+    def earlier_item(self, place: int, history: list[str]) -> str | None:
+        """The item at ``place`` (1-based, -1 the last) of the answer to the last of ``history``, as the extractive
+        answerer gives it; None when that answer lists fewer things."""
+        from .compose import listed_items
+
+        items = listed_items(self.ask(history[-1], history=history[:-1], backend="extractive").text)
+        return items[place - 1 if place > 0 else place] if -len(items) <= place <= len(items) else None
 
 
 def model_context(extractive: Answer, passages: list[Passage], top_k: int) -> list[Passage]:

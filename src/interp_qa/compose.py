@@ -591,6 +591,18 @@ def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
     return None
 
 
+def listed_items(answer_text: str) -> list[str]:
+    """The top-level items of a list answer, without their markers: what "the second one" may point at. A crux's line
+    ("Can we interpret ...?: No - ...; Yes - ...") is its question."""
+    items = []
+    for ln in answer_text.split("\n"):
+        if ln.startswith("- "):
+            item = MARKER_RE.sub("", ln[2:]).strip()
+            label, sep, _ = item.partition("?: ")
+            items.append(label + "?" if sep else item)
+    return items
+
+
 def untraceable(answer_text: str, citations: list[Passage]) -> list[str]:
     """Fragments of an answer that do not appear in the passage their [n] marker cites.
 

@@ -47,6 +47,10 @@ FOLLOW_UP_RE = re.compile(
     r"\bthe (?:other|first|second|third|last|same) (?:one|paper|approach|crux|side)\b|^\W*tell me more\b",
     re.I,
 )
+# "Tell me more about the second one.", "And the last one?": an item of the answer before, by its place in it.
+ORDINAL_RE = re.compile(r"\bthe (?P<place>first|second|third|fourth|fifth|sixth|last) (?:one|item|point|crux|question|"
+                        r"approach|paper|work|challenge|milestone|step|option|camp|position|risk)\b", re.I)
+PLACES = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
                      r"fraction|proportion|portion|rate)\b|\bwhat (?:sizes?|scales?)\b|\b(?:size|amount) of\b|"
                      r"'s (?:size|amount|scale)\b|\b(?:parameter|feature|neuron|head|citation|people|staff) ?counts?\b|"
@@ -148,6 +152,7 @@ class Question:
     definition: re.Pattern | None = None  # "What is X?": matches a sentence saying "X is ..."
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
+    place: int | None = None  # a follow-up's "the second one": that item of the answer before (1-based, -1 the last)
     versions: list[str] = field(default_factory=list)  # names with a number typed in lower case: "gemma scope 2"
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
@@ -261,6 +266,8 @@ class QuestionReader:
         q.whole_document = whole
         q.overview = bool(OVERVIEW_Q.search(question))
         q.reports = bool(REPORTS_Q.search(question))
+        place = ORDINAL_RE.search(question) if follow else None
+        q.place = PLACES[place.group("place").lower()] if place else None
         q.about_entity = bool(ENTITY_Q.search(question))
         # "when was gemma scope 2 released": a name with its version, typed in lower case, as the corpus numbers it
         q.versions = [f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\b([a-z][\w-]*\s+[a-z][\w-]*)\s+(\d+)\b",
@@ -399,7 +406,7 @@ def follow_up_sides(question: str, earlier: list[str]) -> list[str]:
 
 
 def is_follow_up(q: str) -> bool:
-    return bool(FOLLOW_UP_RE.search(q)) or len(tokens(q)) <= 4
+    return bool(FOLLOW_UP_RE.search(q) or ORDINAL_RE.search(q)) or len(tokens(q)) <= 4
 
 
 MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "different", "total", "of", "in",
