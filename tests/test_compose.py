@@ -518,6 +518,17 @@ def test_a_list_question_gets_the_whole_list_when_only_a_synonym_matches_an_item
     assert all(x in text for x in ("Reward hacking", "Sycophancy", "Inner misalignment", "Surface-level alignment"))
 
 
+def test_one_thing_asked_of_every_row_is_the_table_s_column(assistant):
+    # Two production rows answered this: the table's maturity column says which are in production and which are not.
+    answer = assistant.ask("Which safety approaches are ready for production use and which are still research?")
+    assert answer.scope == "section"
+    lines = answer.text.splitlines()
+    assert len(lines) == 6 and all("— Current Maturity: " in ln for ln in lines), answer.text
+    assert "AI Control — Current Maturity: Conceptual" in answer.text
+    # A timeline asked year by year keeps its milestones' names.
+    assert "2022: Induction Heads" in assistant.ask("Walk me through the field's results year by year.").text
+
+
 def test_a_list_without_a_lead_line_is_named_by_its_heading(assistant):
     # "Which approach can't rule out deception?" got "Strengths: ... Weaknesses: Can't rule out deception ..." without
     # saying which approach that is.

@@ -134,6 +134,10 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b",
                           re.I)
+# "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
+# model": the same thing asked of every row of a table, its column.
+DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\bwhich\b[^?]*,?\s+and which\b|"
+                            r"\b([a-z]+) by \1\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -162,6 +166,7 @@ class Question:
     two_sided: bool = False  # "the arguments for and against ...", "Is it sufficient?": both sides are asked for
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
+    distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
     overview: bool = False  # "Summarize ...", "an overview of ...", "the key points of ...": a whole is asked for
@@ -277,6 +282,7 @@ class QuestionReader:
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
+        q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.naming = self.naming(q.key_terms)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]

@@ -20,6 +20,7 @@ from .text import STOPWORDS, YEAR_RE, lancaster_set, row_cells, row_subject, tit
 from .types import AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
+    DISTRIBUTIVE_UNITS,
     DOCUMENT_COVER,
     NAMES_DOCUMENT_SHARE,
     NAMING_DF_SHARE,
@@ -79,6 +80,25 @@ class ScopeFinder:
             return None  # an amount asked for, and the best unit holds one: that is the answer
         if q.definition is not None and q.definition.match(units[0].text):
             return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
+        if q.distributive and not q.chronology and len(q.sides) != 2:
+            # "How does each approach rate on ...?", "Which are in production and which are still research?": the
+            # table whose rows the best units are, its asked column first (two production rows answered the second)
+            rows = [u for u in units[:DISTRIBUTIVE_UNITS] if u.kind == "row" and not self.names_row(q, u)]
+            if rows:
+                sec = self.tree.of(rows[0].passage)[-1]
+                # a column is asked by its header ("Deception Detection") or by what its cells say ("production use")
+                values: dict[str, set[str]] = {}
+                for p in sec.direct:
+                    if p.kind == "table_row":
+                        for h, v in row_cells(p.text):
+                            values.setdefault(h, set()).update(self.scorer.stem_set(v))
+                by_header = self.header_weight(q)
+
+                def wanted(header: str) -> float:
+                    return by_header(header) + sum(q.terms.get(t, 0) * self.stats.idf(t)
+                                                   for t in values.get(header, set()) if t in q.terms)
+                text, cites = section_digest(self.tree, sec, wanted, focus=self.focus(q))
+                return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
         best = self.best_section(q, passages, section_sims)
         if best is not None:

