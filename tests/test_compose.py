@@ -518,6 +518,14 @@ def test_a_list_question_gets_the_whole_list_when_only_a_synonym_matches_an_item
     assert all(x in text for x in ("Reward hacking", "Sycophancy", "Inner misalignment", "Surface-level alignment"))
 
 
+def test_how_much_something_matters_asks_no_amount(assistant):
+    # Read as a count, this led with the diagram's "70% human-interpretable —".
+    answer = assistant.ask("Does how much interpretability matters change with the kind of risk you care about?")
+    assert not answer.text.startswith("70%") and "If main risk is misuse" in answer.text, answer.text
+    assert assistant.read_question("How much does interpretability matter against misuse?").qtype != "count"
+    assert assistant.read_question("How much did Anthropic's team grow in 2023?").qtype == "count"
+
+
 def test_one_thing_asked_of_every_row_is_the_table_s_column(assistant):
     # Two production rows answered this: the table's maturity column says which are in production and which are not.
     answer = assistant.ask("Which safety approaches are ready for production use and which are still research?")

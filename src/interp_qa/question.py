@@ -385,8 +385,13 @@ def key_words(term: str) -> list[str]:
     return [w for w in words if w not in STOPWORDS and not w.isdigit() and w not in MONTHS]
 
 
+# "How much does interpretability matter if ...?", "Does how much it helps change ...?": a degree, not an amount.
+DEGREE_Q = re.compile(r"\bhow much\b(?:\s+[\w'-]+){0,4}?\s+(?:matters?|mattered|helps?|helped|depends?|depended|"
+                      r"changes?|cares?|differs?|improves?)\b", re.I)
+
+
 def question_type(q: str) -> str:
-    if COUNT_Q.search(q):
+    if COUNT_Q.search(q) and not (DEGREE_Q.search(q) and not re.search(r"\bhow many\b|\bnumber of\b", q, re.I)):
         return "count"
     if WHEN_Q.search(q):
         return "when"
