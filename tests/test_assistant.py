@@ -201,6 +201,10 @@ def test_a_comparison_asked_inline_finds_both_numbers(assistant):
         ("What year did Gemma Scope 2 come out?", "2025", "2024"),
         # The DeepMind row names "Gemma Scope" and "Gemma 2", never Gemma Scope 2: its "Scale Reached" is another.
         ("What scale did Gemma Scope 2 reach?", "110 PB", "DeepMind"),
+        # "gemma scope" typed in lower case is still the first version, not Gemma Scope 2 (its "release" matched)
+        ("gemma scope release year", "2024", "2025"),
+        # a search-box "X size" asks for an amount, like "X's size" (was the Gemma Scope 2 blurb, no number)
+        ("gemma scope 2 size", "110 PB", None),
         # "strongest" is "strong" in its plain degree (the stemmer keeps "strongest"): was AI Control's "N/A".
         ("Which safety approach is strongest at catching deception?", "Deception Detection: Potentially strong",
          "AI Control"),

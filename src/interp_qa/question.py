@@ -53,7 +53,8 @@ ORDINAL_RE = re.compile(r"\bthe (?P<place>first|second|third|fourth|fifth|sixth|
 PLACES = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
                      r"fraction|proportion|portion|rate)\b|\bwhat (?:sizes?|scales?)\b|\b(?:size|amount) of\b|"
-                     r"'s (?:size|amount|scale)\b|\b(?:parameter|feature|neuron|head|citation|people|staff) ?counts?\b|"
+                     r"'s (?:size|amount|scale)\b|\bsize\W*$|"  # "gemma scope 2 size", typed as into a search box
+                     r"\b(?:parameter|feature|neuron|head|citation|people|staff) ?counts?\b|"
                      r"\bhow many\b|"
                      # "Which extracted more features, A or B?": settled by the two numbers
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
@@ -157,7 +158,8 @@ class Question:
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
     place: int | None = None  # a follow-up's "the second one": that item of the answer before (1-based, -1 the last)
-    versions: list[str] = field(default_factory=list)  # names with a number typed in lower case: "gemma scope 2"
+    # names as typed in lower case, with their number ("gemma scope 2") or as the first version ("gemma scope")
+    versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -279,6 +281,10 @@ class QuestionReader:
                                                                           search)
                       if (m.group(1).split()[-1], m.group(2)) in self.stats.numbered
                       and not set(m.group(1).split()) & STOPWORDS]
+        # ... and "gemma scope release year": the name without its number, typed in lower case, is the first version
+        q.versions += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*\s+([a-z][\w-]*))\b(?!\s+\d)", search)
+                       if not set(m.group(1).split()) & STOPWORDS
+                       and any((m.group(2), str(n)) in self.stats.numbered for n in range(2, 10))]
         q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))

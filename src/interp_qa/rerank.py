@@ -232,7 +232,7 @@ def version_mismatch(q: Question, text: str) -> float:
         if any(c.isdigit() for c in name) or len(name) < 3 or " " not in name:
             continue  # a one-word name with a number is a family's member: "Claude" asked covers "Claude 3 Sonnet"
         # "Gemma Scope" asked; the text is about "Gemma Scope 2" ("Gemma 2", another name, does not count).
-        for m in re.finditer(re.escape(name) + r"\s+(\d+)\b", text):
+        for m in re.finditer(re.escape(name) + r"\s+(\d+)\b", text, re.I):
             if m.group(1) not in asked:
                 return VERSION_MISMATCH
     return 0.0
