@@ -203,8 +203,12 @@ def test_a_comparison_asked_inline_finds_both_numbers(assistant):
         ("What scale did Gemma Scope 2 reach?", "110 PB", "DeepMind"),
         # "gemma scope" typed in lower case is still the first version, not Gemma Scope 2 (its "release" matched)
         ("gemma scope release year", "2024", "2025"),
+        ("when was gemma scope released", "2024 (Jul)", "2025"),  # was its summary's "released by ...", no date
         # a search-box "X size" asks for an amount, like "X's size" (was the Gemma Scope 2 blurb, no number)
         ("gemma scope 2 size", "110 PB", None),
+        # "losing" and "loss" share no stem: the misuse list's "access control" answered
+        ("What does the survey say about the risk of losing control?", "If main risk is loss of control",
+         "If main risk is misuse"),
         # "strongest" is "strong" in its plain degree (the stemmer keeps "strongest"): was AI Control's "N/A".
         ("Which safety approach is strongest at catching deception?", "Deception Detection: Potentially strong",
          "AI Control"),
