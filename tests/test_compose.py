@@ -168,6 +168,9 @@ def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant)
     answer = assistant.ask("How many features did OpenAI extract from GPT-4?")
     assert answer.text.startswith("OpenAI — Features Identified: 16 million features")
     assert untraceable(answer.text, answer.citations) == []
+    # The count's noun names the cell: "estimated" (of "Estimated Features Needed") led before "Parameters".
+    answer = assistant.ask("What is the estimated parameter count of Claude 3 Sonnet?")
+    assert answer.text.startswith("Claude 3 Sonnet — Parameters: ≈70B (est.)"), answer.text
 
 
 def test_a_question_about_one_column_of_a_table_gets_that_column_for_every_row(assistant):

@@ -492,7 +492,11 @@ class Composer:
             scored.append((s, i, header, value))
             if typed > 0 and q.qtype in ("count", "when", "who"):
                 holding.append(scored[-1])
-        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does.
+        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does; by the one whose
+        # header says what is counted, when one does ("the estimated parameter count": Parameters, not Estimated
+        # Features Needed).
+        counted = self.stats.stem_all([q.counted])[0] if q.counted else None
+        holding = [c for c in holding if counted in self.scorer.stem_set(c[2])] or holding
         answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
         key_cell = scored[0]
         ordered = [answer_cell]

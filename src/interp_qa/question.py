@@ -430,7 +430,8 @@ MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "d
                  "the", "such", "distinct", "separate", "individual", "new"}
 # "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
 COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
-                        r"\bnumber of ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?", re.I)
+                        r"\bnumber of ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
+                        r"\b(parameter|feature|neuron|citation|head|staff) counts?\b", re.I)  # "the parameter count"
 
 
 def counted_noun(text: str) -> str | None:
@@ -439,7 +440,7 @@ def counted_noun(text: str) -> str | None:
     m = COUNTED_RE.search(text)
     if m is None:
         return None
-    noun, then = (m.group(1) or m.group(3)).lower(), (m.group(2) or m.group(4) or "").lower()
+    noun, then = (m.group(1) or m.group(3) or m.group(5)).lower(), (m.group(2) or m.group(4) or "").lower()
     return then if then and then not in STOPWORDS else noun
 
 
