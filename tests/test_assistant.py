@@ -170,6 +170,10 @@ def test_a_comparison_finds_both_sides(assistant):
         ("How is Gemma Scope 2 different from Gemma Scope?", ["How is Gemma Scope 2", "Gemma Scope"]),
         ("Is formal verification better than interpretability?", ["Is formal verification", "interpretability"]),
         ("What distinguishes scalable oversight from RLHF?", ["scalable oversight", "RLHF"]),
+        # "have in common" and "similarities between" compare too ("common" matched "common alignment goals")
+        ("What do RLHF and red-teaming have in common?", ["RLHF", "red-teaming"]),
+        ("What are the similarities between AI control and formal verification?",
+         ["AI control", "formal verification"]),
         # a name after "than" is the other side; "rather than" and "more than 50" compare nothing
         ("Did OpenAI extract more features than Anthropic?", ["Did OpenAI extract more features", "Anthropic"]),
         ("Which approach relies on keeping AI boxed in rather than understanding it?",

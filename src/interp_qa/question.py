@@ -493,11 +493,14 @@ SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|co
 # "Compare A and B on C", "the difference between A and B in C", "How do A and B compare on C?"
 COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
-                        r"^.*?\bdifferences? between\s+(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
+                        r"^.*?\b(?:differences?|similarit(?:y|ies)|common ground) between\s+"
+                        r"(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$|"
                         r"^(?:how|in what ways?|where)\s+(?:do|does|did)\s+(?P<a3>.+?)\s+and\s+(?P<b3>.+?)\s+"
                         r"(?:compare|differ|contrast)(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c3>.+))?$|"
-                        r"^(?:what|how)\s+(?:distinguishes|separates|sets apart)\s+(?P<a4>.+?)\s+from\s+(?P<b4>.+?)$",
+                        r"^(?:what|how)\s+(?:distinguishes|separates|sets apart)\s+(?P<a4>.+?)\s+from\s+(?P<b4>.+?)$|"
+                        # "What do RLHF and red-teaming have in common?" ("common" matched "common alignment goals")
+                        r"^what\s+(?:do|does|did)\s+(?P<a5>.+?)\s+and\s+(?P<b5>.+?)\s+(?:have|share) in common$",
                         re.I)
 # A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
 NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
@@ -519,8 +522,8 @@ def comparison_sides(question: str) -> list[str]:
     q = question.strip().rstrip("?.! ")
     m = COMPARE_RE.match(q)
     if m:
-        a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4")
-        b = m.group("b") or m.group("b2") or m.group("b3") or m.group("b4")
+        a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4") or m.group("a5")
+        b = m.group("b") or m.group("b2") or m.group("b3") or m.group("b4") or m.group("b5")
         rest = m.group("c") or m.group("c2") or m.group("c3") or ""  # what they are compared on
         return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
     parts = SIDES_RE.split(q)
