@@ -219,7 +219,6 @@ class Assistant:
                 piece.timings.total_ms = round((time.perf_counter() - t0) * 1000, 2)
             yield piece
 
-
     def earlier_item(self, place: int, history: list[str]) -> str | None:
         """The item at ``place`` (1-based, -1 the last) of the answer to the last of ``history``, as the extractive
         answerer gives it; None when that answer lists fewer things."""

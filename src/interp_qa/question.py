@@ -397,7 +397,7 @@ DEGREE_Q = re.compile(r"\bhow much\b(?:\s+[\w'-]+){0,4}?\s+(?:matters?|mattered|
 
 
 def question_type(q: str) -> str:
-    if COUNT_Q.search(q) and not (DEGREE_Q.search(q) and not re.search(r"\bhow many\b|\bnumber of\b", q, re.I)):
+    if COUNT_Q.search(q) and (COUNTED_RE.search(q) or not DEGREE_Q.search(q)):
         return "count"
     if WHEN_Q.search(q):
         return "when"
@@ -431,7 +431,8 @@ MEASURE_WORDS = {"times", "ways", "kinds", "types", "sorts", "more", "other", "d
 # "How many X", "number of X": asks for a count of X ("how much work" may not want a number at all).
 COUNTED_RE = re.compile(r"\bhow many ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
                         r"\bnumber of ([a-z][\w-]*)(?:\s+([a-z][\w-]*s)\b)?|"
-                        r"\b(parameter|feature|neuron|citation|head|staff) counts?\b", re.I)  # "the parameter count"
+                        # "the parameter count" counts parameters (not "staff count": the corpus counts "people")
+                        r"\b(parameter|feature|neuron|citation) counts?\b", re.I)
 
 
 def counted_noun(text: str) -> str | None:

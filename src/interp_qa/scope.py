@@ -86,18 +86,7 @@ class ScopeFinder:
             rows = [u for u in units[:DISTRIBUTIVE_UNITS] if u.kind == "row" and not self.names_row(q, u)]
             if rows:
                 sec = self.tree.of(rows[0].passage)[-1]
-                # a column is asked by its header ("Deception Detection") or by what its cells say ("production use")
-                values: dict[str, set[str]] = {}
-                for p in sec.direct:
-                    if p.kind == "table_row":
-                        for h, v in row_cells(p.text):
-                            values.setdefault(h, set()).update(self.scorer.stem_set(v))
-                by_header = self.header_weight(q)
-
-                def wanted(header: str) -> float:
-                    return by_header(header) + sum(q.terms.get(t, 0) * self.stats.idf(t)
-                                                   for t in values.get(header, set()) if t in q.terms)
-                text, cites = section_digest(self.tree, sec, wanted, focus=self.focus(q))
+                text, cites = section_digest(self.tree, sec, self.column_weight(q, sec), focus=self.focus(q))
                 return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
         best = self.best_section(q, passages, section_sims)
@@ -364,6 +353,21 @@ class ScopeFinder:
             coarse = lancaster_set(header)
             return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
                 q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
+        return weight
+
+    def column_weight(self, q: Question, sec: Section) -> Callable[[str], float]:
+        """How much a column of ``sec``'s table is asked about: by its header ("Deception Detection"), or by what its
+        cells say ("Which are in production use?" asks the Current Maturity column)."""
+        values: dict[str, set[str]] = {}
+        for p in sec.direct:
+            if p.kind == "table_row":
+                for header, value in row_cells(p.text):
+                    values.setdefault(header, set()).update(self.scorer.stem_set(value))
+        by_header = self.header_weight(q)
+
+        def weight(header: str) -> float:
+            asked = [t for t in values.get(header, ()) if t in q.terms]
+            return by_header(header) + sum(q.terms[t] * self.stats.idf(t) for t in asked)
         return weight
 
     def side_stems(self, q: Question) -> list[set[str]]:
