@@ -446,3 +446,28 @@ def test_a_follow_up_that_names_nothing_is_answered_about_what_the_turn_before_n
     # "Who built it?" matched "... how models are built and trained" (the survey's "Most Likely" line).
     answer = assistant.ask("Who built it?", history=["What is MAIA?"])
     assert answer.text.startswith("Organization: MIT (MAIA)") and "Most Likely" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, says, not_says",
+    [
+        # "end" is no word of the corpus: the question was refused
+        ("So where does the survey land in the end?", "Current Consensus", None),
+        # "context" matched induction heads' "in-context learning"
+        ("What is sycophancy in this context?", "Sycophancy", "in-context"),
+        # "ultimately" matched the RLHF paper's "ultimately calling for"
+        ("Ultimately, what does the survey recommend?", "hybrid", "RLxF"),
+    ],
+)
+def test_a_reader_s_framing_is_not_searched_for(assistant, question, says, not_says):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert says in answer.text and (not_says is None or not_says not in answer.text), answer.text
+    assert answer.standalone_question is None  # the question is not shown as searched in other words
+
+
+def test_i_m_names_no_one(assistant):
+    # "like I'm five" was refused: "The corpus never mentions “I'm”".
+    assert assistant.read_question("Explain sparse autoencoders like I'm five.").key_terms == []
+    answer = assistant.ask("Explain sparse autoencoders like I'm five.")
+    assert not answer.abstained and "sparse autoencoders" in answer.text.lower()

@@ -795,6 +795,11 @@ def test_a_reference_named_by_its_first_author_is_summarized(assistant):
     # A question about one thing in a named work is still answered by that thing.
     answer = assistant.ask("What did Towards Monosemanticity show about polysemanticity?")
     assert answer.scope == "fact" and "polysemanticity" in answer.text
+    # A first name its record does not give is someone else: the Circuits article is "Olah et al.", and "What did
+    # Chris Olah say?" got its summary instead of the survey's quote of him.
+    answer = assistant.ask("What did Chris Olah say?")
+    assert answer.scope == "fact" and "only extracting a small fraction of the features" in answer.text
+    assert assistant.ask("What did Olah et al. argue?").citations[0].source == "references/circuits-framework.md"
 
 
 def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_parent(assistant):
@@ -882,3 +887,11 @@ def test_a_closing_list_of_names_concludes_nothing(assistant):
     # "Organizations Leading Work: Anthropic (...), OpenAI (...), ..." closes What is Interpretability? and led it.
     answer = assistant.ask("What is interpretability?")
     assert answer.text.startswith("- The Goal: Understand neural network internals")
+
+
+def test_what_happened_in_a_year_gives_that_year_s_events(assistant):
+    # It got the introduction's "what's happening inside the black box" ("happened" was its rarest word).
+    answer = assistant.ask("What happened in 2024?")
+    assert answer.scope == "section" and "happening" not in answer.text
+    assert answer.text.count("2024 (") == 5 and "2023" not in answer.text and "2025" not in answer.text
+    assert "happening" not in assistant.ask("What happened to RLHF?").text

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .index import IndexMissingError, IngestReport, ingest
-from .question import Question, check_question
+from .question import Question, check_question, without_frame
 from .settings import Settings, set_offline_switches
 from .text import MODES
 from .types import DIGEST_SCOPES, Answer, Passage
@@ -100,7 +100,7 @@ class Assistant:
         question = self.check_question(question)
         if top_k is not None and not 1 <= int(top_k) <= 100:
             raise ValueError(f"top_k must be between 1 and 100, got {top_k}.")
-        return self._search(question, question, top_k, mode)
+        return self._search(without_frame(question), question, top_k, mode)
 
     def _search(self, query: str, question: str, top_k: int | None, mode: str | None,
                 analysis: Question | None = None) -> list[Passage]:
@@ -177,15 +177,16 @@ class Assistant:
         t0 = time.perf_counter()
         generator = None if backend == "extractive" else self.generator
         q = self.read_question(question, history)
-        searched = question
+        searched = q.text  # the question without a reader's framing ("in the end", "in this context")
+        restated = None
         if q.place is not None and history:
             # "Tell me more about the second one.": the second item of the answer to the turn before is asked about
             item = self.earlier_item(q.place, history)
             if item is not None:
-                searched = item
+                searched = restated = item
                 q = self.read_question(item)
         condensed = None
-        if generator is not None and history and searched == question and q.search_text != question:
+        if generator is not None and history and restated is None and q.search_text != searched:
             condensed = generator.condense(question, history)
             if condensed:
                 q.search_text = condensed
@@ -201,8 +202,8 @@ class Assistant:
         t1 = time.perf_counter()
         sections = self.retriever.section_similarities(q.search_text, passages[:SCOPE_TOP_PASSAGES], q)
         extractive = self.steps[2].answer(question, passages, q, sections)
-        if searched != question:
-            extractive.standalone_question = searched
+        if restated is not None:
+            extractive.standalone_question = restated
         t2 = time.perf_counter()
         extractive.timings.retrieve_ms = round((t1 - t0) * 1000, 2)
         extractive.timings.answer_ms = round((t2 - t1) * 1000, 2)

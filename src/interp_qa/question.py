@@ -93,6 +93,21 @@ ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|d
 # "Is it true that 70% ... ?": the frame asks for a check, its words are no topic ("true" matched "true human
 # preferences").
 CHECK_FRAME = re.compile(r"^\W*(?:is it (?:true|correct|right|accurate|the case)|true or false)\b(?:\s+that)?:?", re.I)
+# A reader's framing that says how to take the question, not what it is about: "So where does the survey land in the
+# end?" was refused ("end" is no word of the corpus), "What is sycophancy in this context?" answered with induction
+# heads' "in-context learning", "Ultimately, what does the survey recommend?" with the RLHF paper's "ultimately
+# calling for", and "like I'm five" read "I'm" as a name.
+FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said and done|all in all|on balance|"
+                      r"all things considered|ultimately|in (?:this|that|the survey's|this survey's) context|"
+                      r"in plain (?:english|words|language)|in lay(?:man|person)'?s terms|"
+                      r"like (?:i'?m|i am) (?:five|5|a child)|eli5)\b,?", re.I)
+
+
+def without_frame(question: str) -> str:
+    """``question`` without a reader's framing ("in the end", "in this context"); unchanged when that is all it is."""
+    core = re.sub(r"\s{2,}", " ", FRAME_RE.sub(" ", question)).strip(" ,")
+    core = re.sub(r"\s+([?.!,])", r"\1", core)
+    return core if any(c.isalnum() for c in core) else question
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
@@ -133,8 +148,9 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
                           rf"^\W*when\s+{CONDITIONAL_MODALS}", re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
-CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b",
-                          re.I)
+CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
+                          # "What happened in 2024?": the events of that year
+                          r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
 DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\bwhich\b[^?]*,?\s+and which\b|"
@@ -231,7 +247,8 @@ class QuestionReader:
 
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
-        turns = [h for h in (history or []) if h.strip()]
+        question = without_frame(question)
+        turns = [without_frame(h) for h in (history or []) if h.strip()]
         prev = turns[-1:]  # the last user turn carries the subject ...
         if len(turns) > 1 and is_follow_up(turns[-1]):
             # ... or, when it was a follow-up itself ("What are its weaknesses?"), with the turn it followed
@@ -361,7 +378,8 @@ class QuestionReader:
                     out.append(first)
                 word = first = word.split()[-1]
             has_digit = any(c.isdigit() for c in word)
-            is_cap = first[:1].isupper() and first.lower() not in GENERIC_CAPS
+            # "I'm", "I've": the reader, not a name
+            is_cap = first[:1].isupper() and first.lower().split("'")[0] not in GENERIC_CAPS
             is_acronym = sum(c.isupper() for c in first) >= 2
             if m.start() == 0 and not (has_digit or is_acronym):
                 continue  # the first word of a question is capitalised anyway

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from .digest import comparison, document_digest, section_digest
-from .question import CorpusStats, Question
+from .question import GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
 from .text import STOPWORDS, YEAR_RE, lancaster_set, row_cells, row_subject, title_name, tokens
@@ -58,6 +58,7 @@ class ScopeFinder:
         self.documents = documents
         self._card_stems: dict = {}
         self._first_authors: dict[str, str | None] = {}
+        self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
 
     def wider(self, q: Question, passages: list[Passage], units: list[Unit],
@@ -142,7 +143,7 @@ class ScopeFinder:
                 continue
             share = sum(self.stats.idf(s) for s in stems if s in q.terms) / weight
             first = self.first_author(source)
-            if first and self.stats.stem_all([first])[0] in q.terms:
+            if first and self.stats.stem_all([first])[0] in q.terms and not self.another_person(q, source, first):
                 share = 1.0  # "Summarize the Bereska and Gavves review": named by its first author
             key = (1.0 if share >= 1.0 else share, weight)
             if share >= NAMES_DOCUMENT_SHARE and key > best_key:
@@ -167,6 +168,13 @@ class ScopeFinder:
                         rows.append(p)
         return rows
 
+    def another_person(self, q: Question, source: str, surname: str) -> bool:
+        """Whether the question gives the surname a first name its record does not: "What did Chris Olah say?" asks
+        about the survey's quote of Chris Olah, not the Circuits article by Olah et al."""
+        given = re.findall(r"\b([A-Z][a-z]+)\s+" + re.escape(surname) + r"\b", q.text, re.I)
+        return any(name.lower() not in self._author_words.get(source, set()) for name in given
+                   if name[:1].isupper() and name.lower() not in GENERIC_CAPS)
+
     def first_author(self, source: str) -> str | None:
         """The surname of the first author its record lists ("Bereska" of "Authors: Leonard Bereska, ..."), if any."""
         if source not in self._first_authors:
@@ -177,6 +185,7 @@ class ScopeFinder:
                     words = [w for w in tokens(re.sub(r"\bet al\b.*", "", m.group(1))) if len(w) > 2] if m else []
                     surname = words[-1] if words else None
                     if m:
+                        self._author_words[source] = set(tokens(m.group(0)))
                         break
             self._first_authors[source] = surname
         return self._first_authors[source]

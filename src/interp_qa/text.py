@@ -39,7 +39,8 @@ MARKER_RE = re.compile(r"\s*\[(\d+)\]")
 # "by itself"): rare in the corpus's formal text, so idf would weigh them as its most telling words, and
 # "actually" matched The Meta Question's "the actual circuits" (broad: "What capabilities has ... actually
 # demonstrated so far?" found The Meta Question before Specific Capabilities Demonstrated), "how well" the
-# Goal's "well enough to", "still" OpenAI's row "Many still difficult to interpret".
+# Goal's "well enough to", "still" OpenAI's row "Many still difficult to interpret", "What happened to RLHF?" the
+# introduction's "what's happening inside".
 STOPWORDS = set(
     """
     a an the of in on at to for from by with about as into through over under and or but not no nor
@@ -51,6 +52,7 @@ STOPWORDS = set(
     survey corpus text page mentioned mention main two three four five six seven eight nine ten
     actually really truly basically essentially exactly quite anyway far still already ever even anymore well overall
     itself themselves ourselves yourself yourselves myself himself herself whether
+    happen happens happened happening
     """.split()
 )
 # Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
