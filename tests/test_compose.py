@@ -778,9 +778,12 @@ def test_a_leading_phrase_keeps_a_yes_or_no_question_and_counts_of_items_are_not
 
 
 @pytest.mark.parametrize("question, spelled", [("What does SAE stand for?", "SAEs — sparse autoencoders"),
-                                               ("what is RLHF short for", "RLHF — Reinforcement Learning from Human")])
+                                               ("what is RLHF short for", "RLHF — Reinforcement Learning from Human"),
+                                               ("What is an SAE?", "SAEs — sparse autoencoders"),
+                                               ("What is RLHF?", "RLHF — Reinforcement Learning from Human")])
 def test_what_an_abbreviation_stands_for_leads_the_answer(assistant, question, spelled):
-    # "What does SAE stand for?" got a timeline row, "RLHF" the safety approaches' section.
+    # "What does SAE stand for?" got a timeline row, "RLHF" the safety approaches' section; "What is an SAE?" the
+    # "8-layer SAE features" row and "What is RLHF?" the RLHF limitations.
     answer = assistant.ask(question)
     assert answer.text.startswith(spelled) and SEE_ALSO not in answer.text
     assert untraceable(answer.text, answer.citations) == []
@@ -895,3 +898,37 @@ def test_what_happened_in_a_year_gives_that_year_s_events(assistant):
     assert answer.scope == "section" and "happening" not in answer.text
     assert answer.text.count("2024 (") == 5 and "2023" not in answer.text and "2025" not in answer.text
     assert "happening" not in assistant.ask("What happened to RLHF?").text
+
+
+def test_a_question_naming_what_a_passage_names_in_full_is_not_refused_for_its_distance(assistant):
+    # Two acronyms are close to no passage by embedding: "What are MIB and LoBOX?" was refused, though the hybrid
+    # paper's summary names both.
+    answer = assistant.ask("What are MIB and LoBOX?")
+    assert not answer.abstained and "empirical benchmarks (MIB and LoBOX)" in answer.text
+    assert assistant.ask("What is the capital of France?").abstained
+
+
+def test_a_count_is_answered_by_the_cell_that_says_what_is_counted(assistant):
+    # "How many SAEs are in Gemma Scope?" led with "Scale Reached: Gemma 2 (2B-9B parameters)".
+    answer = assistant.ask("How many SAEs are in Gemma Scope?")
+    assert answer.text.startswith("DeepMind — Features Identified: Hundreds of SAEs released"), answer.text
+
+
+@pytest.mark.parametrize("question, opens, not_says", [
+    ("Which organizations lead interpretability work?", "Organizations Leading Work: Anthropic", "The Goal"),
+    ("What priority does interpretability have if the main risk is deceptive alignment?",
+     "Interpretability's value depends on your risk model: If main risk is deceptive alignment", "misuse"),
+])
+def test_a_fact_holding_every_word_of_the_question_is_not_given_way_to_its_section(assistant, question, opens,
+                                                                                   not_says):
+    # Their sections scored more than the fact that says it all: "Which organizations ...?" got The Goal's list first.
+    answer = assistant.ask(question)
+    assert answer.text.startswith(opens) and not_says not in answer.text, answer.text
+
+
+def test_a_month_named_with_its_year_keeps_that_month_s_events(assistant):
+    # "Jan 2024" read as a name with a version, like "Claude 2", and was refused as never mentioned.
+    answer = assistant.ask("What's the Jan 2024 milestone?")
+    assert not answer.abstained and "8-layer SAE features" in answer.text and "2024 (May)" not in answer.text
+    answer = assistant.ask("What happened in May 2024?")
+    assert "Scaling Monosemanticity" in answer.text and "2024 (Jan)" not in answer.text, answer.text

@@ -112,15 +112,13 @@ class Composer:
         best_sim = max((p.similarity or 0.0 for p in passages), default=0.0)
         if q.best_similarity is not None:
             best_sim = max(best_sim, q.best_similarity)
-        if not passages or unknown or best_sim < self.min_similarity:
-            if unknown:
-                why = "The corpus never mentions " + ", ".join(f"“{t}”" for t in unknown) + "."
-            elif not passages:
-                why = "Nothing in the corpus matches the question."
-            else:
-                why = "No passage of the corpus is close to this question."
+        if not passages or unknown:
+            why = ("The corpus never mentions " + ", ".join(f"“{t}”" for t in unknown) + "." if unknown
+                   else "Nothing in the corpus matches the question.")
             return self.abstain(question, passages, why, q)
         units = self.scorer.score_units(q, passages)
+        if best_sim < self.min_similarity and not self.says_every_name(q, units[:1]):
+            return self.abstain(question, passages, "No passage of the corpus is close to this question.", q)
         # "What safety features were found in Claude 3 Sonnet?" matched the works cited ("Also cited in the text:
         # Scaling Monosemanticity: ... Claude 3 Sonnet"): a list of titles says nothing of what they found.
         units = [u for u in units if not self.lists_works(q, u.passage)] or units
@@ -206,6 +204,13 @@ class Composer:
             return True
         have = self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}")
         return any(self.scorer.stem_set(t) <= have for t in q.context_terms)
+
+    @staticmethod
+    def says_every_name(q: Question, units: list[Unit]) -> bool:
+        """Whether a unit names what the question names and holds all its words, however far its embedding is:
+        "What are MIB and LoBOX?" was refused (two acronyms are close to nothing), though a summary names both."""
+        said = {s for s, w in q.terms.items() if w >= 1.0}
+        return bool(q.naming) and bool(said) and any(said <= u.covered for u in units)
 
     def lists_works(self, q: Question, p: Passage) -> bool:
         """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,
@@ -310,7 +315,8 @@ class Composer:
             if len(words) > 1 and all(w in self.stats.vocab for w in words):
                 # "Claude 2" / "Gemma 3": every word is known, but is the pair?
                 parts = phrase_words(term)
-                if all(w[0].isdigit() for w in parts[1:]) and parts not in self.stats.numbered:
+                dated = parts[0][:3] in {m[:3] for m in MONTHS} and YEAR_RE.fullmatch(parts[-1])  # "Jan 2024"
+                if all(w[0].isdigit() for w in parts[1:]) and parts not in self.stats.numbered and not dated:
                     missing.append(term)
             elif not all(w in self.stats.vocab or self._known_variant(w) for w in words):
                 missing.append(term)
@@ -481,6 +487,7 @@ class Composer:
             return u.text
         scored, holding = [], []
         asked = self.scope.header_weight(q)
+        counted = self.stats.stem_all([q.counted])[0] if q.counted else None
         for i, (header, value) in enumerate(cells):
             vstems = self.scorer.stem_set(value)
             s = asked(header)
@@ -490,13 +497,13 @@ class Composer:
                 typed = WHO_BONUS if header in WHO_FIELDS else 0.0
             s += 2 * typed
             scored.append((s, i, header, value))
-            if typed > 0 and q.qtype in ("count", "when", "who"):
+            if (typed > 0 and q.qtype in ("count", "when", "who")
+                    or counted in vstems and AMOUNT_WORDS_RE.search(value)):  # "Hundreds of SAEs released"
                 holding.append(scored[-1])
-        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does; by the one whose
-        # header says what is counted, when one does ("the estimated parameter count": Parameters, not Estimated
-        # Features Needed).
-        counted = self.stats.stem_all([q.counted])[0] if q.counted else None
-        holding = [c for c in holding if counted in self.scorer.stem_set(c[2])] or holding
+        # "How many ...?" / "When ...?" is answered by a cell holding a number or date, when one does; by the one that
+        # says what is counted, when one does ("the estimated parameter count": Parameters, not Estimated Features
+        # Needed; "How many SAEs ...?": Hundreds of SAEs released, not Gemma 2 (2B-9B parameters)).
+        holding = [c for c in holding if counted in self.scorer.stem_set(f"{c[2]} {c[3]}")] or holding
         answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
         key_cell = scored[0]
         ordered = [answer_cell]

@@ -83,8 +83,10 @@ ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
                       r"\bfull (?:form|name) (?:of|for) (?P<z>[\w-]{2,12})\b|^\W*expand (?P<w>[\w-]{2,12})\W*$", re.I)
+# An abbreviation as a reader types it: "SAE", "SAEs", "RLHF" (two capitals or more, no space).
+ACRONYM_RE = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z0-9-]{1,10}")
 # "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
-DEFINE_Q = re.compile(r"^\W*(?:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
+DEFINE_Q = re.compile(r"^\W*(?:what(?:\s+(?:is|are)|'s)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
                       r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
 # "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate": the corpus's main
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
@@ -319,6 +321,8 @@ class QuestionReader:
         if m:
             q.abbreviation = m.group("x") or m.group("y") or m.group("z") or m.group("w")
         m = DEFINE_Q.match(question)
+        if m and q.abbreviation is None and ACRONYM_RE.fullmatch(m.group("x")):
+            q.abbreviation = m.group("x")  # "What is an SAE?": what it is short for, then what it is
         if m:
             name = re.escape(m.group("x")).replace(r"\ ", r"\s+")
             # "Gemma Scope is ...", or an item or row labelled with the name: "Reward hacking: Models optimize ..."

@@ -16,12 +16,13 @@ from .digest import comparison, document_digest, section_digest
 from .question import GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
-from .text import STOPWORDS, YEAR_RE, lancaster_set, row_cells, row_subject, title_name, tokens
+from .text import STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
 from .types import AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
     DISTRIBUTIVE_UNITS,
     DOCUMENT_COVER,
+    FULL_COVER,
     NAMES_DOCUMENT_SHARE,
     NAMING_DF_SHARE,
     SCOPE_LEXICAL,
@@ -35,6 +36,10 @@ from .weights import (
     SCOPE_SPREAD,
     SCOPE_TOP_PASSAGES,
 )
+
+# A month a reader names with its year ("Jan 2024", "May 2024", "July 2024"); capitalised, so "may" is no month.
+DATED_MONTH_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?"
+                            r"(?=(?:19|20)\d\d\b)")
 
 
 class ScopeFinder:
@@ -81,6 +86,8 @@ class ScopeFinder:
             return None  # an amount asked for, and the best unit holds one: that is the answer
         if q.definition is not None and q.definition.match(units[0].text):
             return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
+        if q.abbreviation and long_form(q.abbreviation, units[0].text):
+            return None  # "What is RLHF?": the sentence that spells it out, not the RLHF rows and limitations
         if q.distributive and not q.chronology and len(q.sides) != 2:
             # "How does each approach rate on ...?", "Which are in production and which are still research?": the
             # table whose rows the best units are, its asked column first (two production rows answered the second)
@@ -98,7 +105,12 @@ class ScopeFinder:
             # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
             # fact, and a section of that shape gives it, however well one fact states the question's words (but
             # only a section about the question: "Are 70% of the features interpretable?" is no verdict's).
-            if score >= SCOPE_SECTION_MIN and (sec.fits(q) or score - cover >= SCOPE_MARGIN) and not named_row:
+            # A fact that holds every word of the question says it all, unless the form asks for a shape or for all
+            # there is about a thing ("Tell me about red-teaming."): "Which organizations lead interpretability work?"
+            # got "What is Interpretability?" with The Goal's list first.
+            says_all = cover >= FULL_COVER and not q.about_entity
+            if score >= SCOPE_SECTION_MIN and (sec.fits(q) or score - cover >= SCOPE_MARGIN and not says_all) \
+                    and not named_row:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
@@ -333,11 +345,14 @@ class ScopeFinder:
                          (0, y - (m.group(2) or "").lower().startswith("b")) if m.group(2) else (y, y))
         if not terms and not years:
             return None
+        # "the Jan 2024 milestone", "in May 2024": that month of the year ("2024 (Jan)")
+        months = {m[:3] for m in DATED_MONTH_RE.findall(q.text)}
 
         def names(p: Passage) -> bool:
             have = self.scorer.stem_set(f"{p.section} {p.text}")
             dated = [int(y) for y in YEAR_RE.findall(p.text)]
-            return any(t <= have for t in terms) or any(lo <= y <= hi for lo, hi in years for y in dated)
+            in_months = not months or any(re.search(rf"\b{m}", p.text) for m in months)
+            return any(t <= have for t in terms) or in_months and any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
 
     def names_row(self, q: Question, u: Unit) -> bool:

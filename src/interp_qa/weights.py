@@ -117,6 +117,9 @@ SCOPE_MERGE_SPREAD = 2.0
 # question and loses two factoids.
 SCOPE_SECTION_MIN = 0.4
 SCOPE_MARGIN = 0.3
+# ... but not a fact that holds every word of the question (its cover; 0.999 allows for rounding): session 16, four
+# questions.jsonl answers (q040, q052, q056, q072) lost sections' other items, no broad answer changed.
+FULL_COVER = 0.999
 # A section does not answer a question naming a whole row of its table ("Can scalable oversight alone
 # guarantee safety?"): the row does. The share of the row subject's weight the question must carry. Fitted
 # on all three sets (session 8): paraphrases prec .689 -> .712, passes unchanged; at 0.5, "frontier models"
