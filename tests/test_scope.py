@@ -1,5 +1,7 @@
 """Answer scope (scope.py): which section, comparison or document answers instead of one fact."""
 
+import pytest
+
 
 def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_them(assistant):
     """The parent's card is the closer one here, but the evidence sits in one child: that child answers.
@@ -20,3 +22,15 @@ def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_
 
     assert best(list(rlhf.passages)) == rlhf.path
     assert best([rlhf.passages[0], rows.passages[0]]) == parent
+
+
+@pytest.mark.parametrize("question", ["Is interpretability enough?", "Is interpretability enough for safety?",
+                                      "Will interpretability ever be enough?"])
+def test_the_survey_s_question_in_a_reader_s_words_gets_its_verdict(assistant, question):
+    # The corpus's only "enough" is The Goal's "well enough to": it outweighed The Sufficiency Question's
+    # "sufficient", which the reader's "enough" stands for, and these got "What is Interpretability?".
+    answer = assistant.ask(question)
+    assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
+    assert "well enough to" not in answer.text
+    # ... a section about what the question names: the verdict on interpretability is not RLHF's
+    assert "RLHF" in assistant.ask("Is RLHF enough?").text.split("\n")[0]

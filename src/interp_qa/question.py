@@ -197,6 +197,8 @@ class Question:
     # Re-ranked candidates past the top_k of the first search: where composition looks for a passage mentioning
     # what the question names when none of the top passages does.
     reserve: list[Passage] = field(default_factory=list)
+    # The corpus stem a synonym adds -> the stem of the reader's word it stands for: "suffici" -> "enough".
+    synonym_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def asks_shape(self) -> bool:
@@ -247,6 +249,21 @@ class QuestionReader:
         low = question.lower()
         return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
 
+    def synonym_sources(self, question: str, terms: dict[str, float]) -> dict[str, str]:
+        """For each corpus stem a synonym adds, the stem of the reader's word it stands for, the rarer when the
+        reader's phrase has several: "Is interpretability enough?" -> {"suffici": "enough"}."""
+        out: dict[str, str] = {}
+        low = question.lower()
+        for word, alts in self.synonyms:
+            m = alts.search(question)
+            if m is None or word in low:
+                continue
+            own = [x for x in self.content_stems(m.group(0)) if x in terms]
+            for x in self.content_stems(word):
+                if own and x not in own:
+                    out[x] = max(own, key=self.stats.idf)
+        return out
+
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
         question = without_frame(question)
@@ -274,6 +291,7 @@ class QuestionReader:
         expansion = self.expand(question)
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
+        synonym_of = self.synonym_sources(question, terms)
         qtype = question_type(question)
         if follow and qtype == "other":
             qtype = question_type(prev[0])
@@ -288,6 +306,7 @@ class QuestionReader:
             subject = " ".join(carried) or prev[0]
             q.sides = [subject if not [w for w in tokens(s) if w not in STOPWORDS] else s for s in q.sides]
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
+        q.synonym_of = synonym_of
         q.about_document = about_document
         q.whole_document = whole
         q.overview = bool(OVERVIEW_Q.search(question))

@@ -62,6 +62,7 @@ class ScopeFinder:
         self.main_document = main_document
         self.documents = documents
         self._card_stems: dict = {}
+        self._mentions: dict[tuple, set[str]] = {}  # a section's words and stems, for what a question names
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
@@ -255,7 +256,16 @@ class ScopeFinder:
             if stems is None:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
             lexical = self.scorer.share(q, stems)
-            shape = SCOPE_SHAPE if sec.fits(q) else 0.0
+            shape = 0.0
+            if sec.fits(q) and self.about_what_is_named(q, key, sec):
+                shape = SCOPE_SHAPE
+                # A section of the shape asked for counts the corpus word a reader's synonym stands for as much as
+                # the reader's word: "Is interpretability enough?" got "What is Interpretability?", whose "well
+                # enough to" (the corpus's only "enough") outweighed The Sufficiency Question's "sufficient".
+                lexical += max(0.0, sum(q.terms[r] * self.stats.idf(r) - q.terms[c] * self.stats.idf(c)
+                                        for c, r in q.synonym_of.items()
+                                        if c in stems and c in q.terms and r in q.terms and r not in stems)
+                               ) / self.scorer.weight(q)
             scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
         if not scored:
             return None
@@ -296,6 +306,17 @@ class ScopeFinder:
         if words is None:
             words = self._heading_words[key] = " ".join(tokens(sec.heading))
         return words
+
+    def about_what_is_named(self, q: Question, key: tuple, sec: Section) -> bool:
+        """Whether the section mentions everything the question names ("RLHF"): "Is RLHF enough?" is no question for
+        the survey's verdict on interpretability."""
+        if not q.naming:
+            return True
+        have = self._mentions.get(key)
+        if have is None:
+            have = self._mentions[key] = self.scorer.words_and_stems(
+                " ".join(f"{p.section} {p.text}" for p in sec.passages))
+        return len(q.names_in(have)) == len(q.naming)
 
     def listing(self, q: Question, passages: list[Passage]) -> Section | None:
         """The section, among those the evidence falls in, whose own heading says what a "how many" question counts
