@@ -400,6 +400,14 @@ def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     assert assistant.read_question("Tell me more about the second one.", history=["What are the key cruxes?"]).terms
 
 
+
+def test_a_follow_up_asking_another_label_keeps_the_subject_not_the_label(assistant):
+    # "And its strengths?" after "What are the weaknesses of interpretability?" carried "weaknesses" and got
+    # Constitutional AI / RLHF's list, whose "Weaknesses:" item scored best.
+    answer = assistant.ask("And its strengths?", history=["What are the weaknesses of interpretability?"])
+    assert answer.text.startswith("Interpretability [1]\n- Strengths: Direct verification"), answer.text
+
+
 def test_a_follow_up_about_one_row_gets_that_row_not_the_column(assistant):
     # "How mature is it?" after "Tell me about red-teaming." gave every approach's maturity: "Red-Teaming" (stems
     # red-team, red, team, redteam) counted as named only when every half was said.
@@ -431,6 +439,14 @@ def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
     answer = assistant.ask("How does it compare with Gemma Scope 2?", history=["What is Gemma Scope?"])
     assert answer.scope == "comparison"
     assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text
+
+
+@pytest.mark.parametrize("earlier", ["Tell me about Gemma Scope 2.", "Tell me about Gemma Scope 2"])
+def test_a_follow_up_keeps_the_version_asked_about(assistant, earlier):
+    # Searched as "Tell me about Gemma Scope 2. How big was it?", whose "Gemma Scope 2. How" was read as one name: the
+    # first Gemma Scope's row ("Gemma 2 (2B-9B parameters)") answered.
+    answer = assistant.ask("How big was it?", history=[earlier])
+    assert "110 PB" in answer.text and "2B-9B" not in answer.text, answer.text
 
 
 @pytest.mark.parametrize("earlier, author", [("What is Gemma Scope?", "Organization: DeepMind"),

@@ -180,6 +180,7 @@ class Question:
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
+    counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
     best_similarity: float | None = None  # over all retrieval candidates, set by the assistant
@@ -249,6 +250,11 @@ class QuestionReader:
         low = question.lower()
         return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
 
+    @functools.cached_property
+    def label_stems(self) -> set[str]:
+        """The stems of the survey's labels that the synonym file gives other words for ("strengths", "maturity")."""
+        return {x for word, _ in self.synonyms for x in self.content_stems(word)}
+
     def synonym_sources(self, question: str, terms: dict[str, float]) -> dict[str, str]:
         """For each corpus stem a synonym adds, the stem of the reader's word it stands for, the rarer when the
         reader's phrase has several: "Is interpretability enough?" -> {"suffici": "enough"}."""
@@ -292,6 +298,10 @@ class QuestionReader:
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
         synonym_of = self.synonym_sources(question, terms)
+        # A follow-up asking for another of the survey's labels asks it of the same subject, not of the label asked
+        # before: "And its strengths?" after "What are the weaknesses of interpretability?" got RLHF's weaknesses.
+        if follow and any(terms.get(x, 0.0) > FOLLOW_UP_CARRIED for x in self.label_stems):
+            terms = {x: w for x, w in terms.items() if x not in self.label_stems or w != FOLLOW_UP_CARRIED}
         qtype = question_type(question)
         if follow and qtype == "other":
             qtype = question_type(prev[0])
@@ -356,6 +366,7 @@ class QuestionReader:
                 noun = (counted_noun(prev[0]) or "") if follow else ""
                 noun = "" if noun in STOPWORDS else noun
             q.counted = "" if noun in MEASURE_WORDS else noun
+            q.counted_as = self.expand(q.counted) if q.counted else []
         return q
 
     def naming(self, key_terms: list[str]) -> dict[str, set[str]]:

@@ -209,10 +209,14 @@ def meta_bonus(q: Question, line: str, stems: set[str], derived: bool = False) -
 def name_runs(text: str) -> list[str]:
     """Capitalised names as the question writes them: "What is Gemma Scope?" -> ["Gemma Scope"]."""
     out = []
-    for run in re.findall(r"[A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|\d[\w.]*))*", text):
+    # A number may hold a point ("Claude 3.5") but not end a sentence: "Tell me about Gemma Scope 2. How big was it?"
+    # (a follow-up as searched) read "Gemma Scope 2. How" as one name, and "Gemma Scope" rows were not marked down.
+    for run in re.findall(r"[A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|\d\w*(?:\.\d+)*))*", text):
         words = run.split()
         while words and words[0].lower() in GENERIC_CAPS:
             words = words[1:]
+        while words and words[-1].lower() in GENERIC_CAPS:
+            words = words[:-1]
         if words:
             out.append(" ".join(words))
     return out

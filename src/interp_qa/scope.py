@@ -334,7 +334,8 @@ class ScopeFinder:
                 # asked first: "challenges" is Remaining Challenges before Scalability Challenge.
                 headers = [h for r in sec.direct if r.kind == "table_row" for h, _ in row_cells(r.text)]
                 said = {w.lower() for w in tokens(" ".join([sec.heading, *dict.fromkeys(headers)]))}
-                rank = 2 if counted in said else 1 if forms & said else 0
+                # ... or the corpus's word for it: "How many papers are cited?" counts the References
+                rank = 2 if counted in said else 1 if forms & said or said & set(q.counted_as) else 0
                 if rank > best_rank:
                     while len(sec.children) == 1 and not sec.direct:  # "Key Cruxes" holds only "Key Questions"
                         sec = self.tree.sections[(sec.source, sec.children[0])]
