@@ -853,6 +853,22 @@ def test_the_survey_s_view_on_a_topic_is_asked_about_the_topic(assistant, questi
     assert answer.scope != "document" and topic in answer.text and not_this not in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["What's the survey's main argument?", "What is the survey's central thesis?"])
+def test_the_survey_s_argument_is_what_it_argues(assistant, question):
+    # "argument" matched The Argument from Engineering; "central" was refused as a word the corpus never uses.
+    answer = assistant.ask(question)
+    assert answer.scope == "document" and "Emerging consensus favors hybrid approaches" in answer.text, answer.text
+    assert "Counter-counter" in assistant.ask("What is the argument from engineering?").text
+
+
+def test_who_is_optimistic_asks_for_someone_not_the_survey_s_leaning(assistant):
+    # "optimistic" asks for the survey's leaning ("Is the survey optimistic ...?"), but asked "who", it got the whole
+    # survey's digest instead of the range of views.
+    answer = assistant.ask("Who's most optimistic about interpretability?")
+    assert answer.scope != "document" and "not just possible but necessary" in answer.text, answer.text
+    assert assistant.ask("Is the survey optimistic or pessimistic about interpretability?").scope == "document"
+
+
 def test_a_one_word_name_asked_covers_its_numbered_versions(assistant):
     # "Claude" asked, "Claude 3 Sonnet" found: marked down as another version, so the question was refused.
     answer = assistant.ask("How many SAE features came out of Claude?")

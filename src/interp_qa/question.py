@@ -131,6 +131,9 @@ DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|pr
                             r"mention|report|mean|meant|land|stand)(?:s|d|ed)?\b|"
                             r"\b(?:views?|opinions?|positions?|stances?|take|verdict|perspective|assessment|thoughts?)"
                             r"(?=\s+(?:on|about|of|regarding|concerning)\b)|"
+                            # "the survey's main argument" is what it argues (not "the argument from engineering")
+                            r"(?:'s|\bits)\s+(?:(?:main|central|core|key)\s+)?(?:argument|thesis)(?:s|es)?\b"
+                            r"(?!\s+(?:from|for|against)\b)|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -287,9 +290,10 @@ class QuestionReader:
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
-        whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not any(
-            self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
-            for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked))))
+        # A question asking who ("Who's most optimistic about interpretability?") asks for someone, not for the survey.
+        whole = (about_document or bool(OVERVIEW_Q.search(question))) and not follow and not WHO_Q.search(question)
+        whole = whole and not any(self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
+                                  for s in self.content_stems(DOCUMENT_VERBS.sub(" ", OVERVIEW_Q.sub(" ", asked))))
         # "What does the survey conclude about deception?": what the survey does is no topic ("conclude", in one
         # reference, outweighed "deception" and the answer was the whole survey's digest).
         for s in self.content_stems(DOCUMENT_VERBS.sub(" ", asked) if about_document else asked):
