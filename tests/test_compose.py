@@ -951,3 +951,18 @@ def test_a_month_named_with_its_year_keeps_that_month_s_events(assistant):
     assert not answer.abstained and "8-layer SAE features" in answer.text and "2024 (May)" not in answer.text
     answer = assistant.ask("What happened in May 2024?")
     assert "Scaling Monosemanticity" in answer.text and "2024 (Jan)" not in answer.text, answer.text
+
+
+def test_which_are_not_is_read_off_the_whole_column(assistant):
+    # "Which approaches are not in production?" got the two rows that are.
+    answer = assistant.ask("Which approaches are not in production?")
+    assert answer.scope == "section" and answer.text.count("Current Maturity:") == 6, answer.text
+    assert "Theoretical" in answer.text and "Conceptual" in answer.text
+
+
+def test_two_versions_asked_get_a_fact_for_each(assistant):
+    # "Gemma Scope 2" asked marked down every unit naming only "Gemma Scope", and Gemma Scope's row says "Gemma 2":
+    # the answer gave one date.
+    answer = assistant.ask("When did Gemma Scope and Gemma Scope 2 come out?")
+    assert "2024 (Jul)" in answer.text and "2025" in answer.text, answer.text
+    assert "2024" not in assistant.ask("When was Gemma Scope 2 released?").text

@@ -381,16 +381,23 @@ class Composer:
                     chosen.append(u)
             if len(chosen) > 1:
                 return chosen
-        # A comparison names two things: add the best unit for a named thing still missing.
+        # A comparison names two things: add the best unit for a named thing still missing. A name with its version
+        # is missing until a unit says it whole ("When did Gemma Scope and Gemma Scope 2 come out?": Gemma Scope's
+        # row says "Gemma 2", not "Gemma Scope 2").
+        said = " ".join(phrase_words(" ".join(u.text for u in chosen)))
         for term in q.key_terms:
             stems = q.key_stems.get(term, set())
-            if stems and not stems & covered:
-                near = [u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score]
+            versioned = any(c.isdigit() for c in term) and len(phrase_words(term)) > 1
+            whole = re.compile(rf"\b{' '.join(phrase_words(term))}\b")
+            if stems and (not stems & covered or versioned and not whole.search(said)):
+                near = [u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score
+                        and (not versioned or whole.search(" ".join(phrase_words(u.text))))]
                 # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
                 extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
                 if extra and extra not in chosen and len(chosen) < 3:
                     chosen.append(extra)
                     covered |= extra.covered
+                    said += " " + " ".join(phrase_words(extra.text))
         asked = set(NUMBER_RE.findall(q.text))
         given = {n for c in chosen for n in fact_numbers(c.text, asked, q.counted)} if q.qtype == "count" else set()
         for u in units[1:4]:

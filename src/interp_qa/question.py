@@ -159,7 +159,10 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
 DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\bwhich\b[^?]*,?\s+and which\b|"
-                            r"\b([a-z]+) by \1\b", re.I)
+                            r"\b([a-z]+) by \1\b|"
+                            # "Which approaches are not in production?": the rows that do not say it, read off the
+                            # whole column (the rows that say "production" answered)
+                            r"^\W*which\b[^?]*\b(?:are|is|was|were|do|does|did|can|could)(?:n't| not)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)

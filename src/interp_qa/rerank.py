@@ -225,10 +225,12 @@ def name_runs(text: str) -> list[str]:
 def version_mismatch(q: Question, text: str) -> float:
     """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
     asked = q.search_text
-    for name in name_runs(asked) + q.versions:
+    names = name_runs(asked) + q.versions
+    for name in names:
         base, _, number = name.rpartition(" ")
-        if base and number[:1].isdigit() and not any(c.isdigit() for c in base):
-            # "Gemma Scope 2" (or "gemma scope 2") asked; the text names "Gemma Scope" but never with the 2.
+        if base and number[:1].isdigit() and not any(c.isdigit() for c in base) and base not in names:
+            # "Gemma Scope 2" (or "gemma scope 2") asked, and not "Gemma Scope" too ("When did Gemma Scope and Gemma
+            # Scope 2 come out?" asks both); the text names "Gemma Scope" but never with the 2.
             if re.search(rf"\b{re.escape(base)}\b", text, re.I) and not re.search(
                     rf"\b{re.escape(base)}\s+{re.escape(number)}\b", text, re.I):
                 return VERSION_MISMATCH
