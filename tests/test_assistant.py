@@ -247,6 +247,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     answer = assistant.ask("What are the drawbacks of red-teaming?")
     assert "Weaknesses: Can't rule out deception" in answer.text
     assert untraceable(answer.text, answer.citations) == []
+    # "difficult" is the survey's challenge, as "difficulty" is: it got the Scaling Monosemanticity summary
+    answer = assistant.ask("What makes scaling SAEs to the largest models difficult?")
+    assert answer.text.startswith("Challenge: Scalability (Current Status: SAEs lose ≈10x compute"), answer.text
 
 
 def test_synonym_file_errors_name_the_line(tmp_path):

@@ -569,6 +569,9 @@ def test_how_many_things_a_section_lists_gets_the_list(assistant):
     assert answer.scope == "section" and answer.text.count("\n- ") + 1 == 4
     assert assistant.read_question("How many safety approaches are compared?").counted == "approaches"
     assert assistant.ask("How many people work at DeepMind?").abstained
+    # ... or whose lists' lead lines say it (was refused: "No passage gives the number of camps")
+    answer = assistant.ask("How many camps are there in the meta question?")
+    assert answer.scope == "section" and "Pragmatic/Behavioral Camp" in answer.text, answer.text
     # ... and the section headed with the corpus's word for it: "papers" are its References (was refused)
     answer = assistant.ask("How many papers are cited?")
     assert not answer.abstained and "11. Extracting Concepts from GPT-4" in answer.text

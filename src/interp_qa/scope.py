@@ -333,7 +333,12 @@ class ScopeFinder:
                 # ... or its table's column does: "Milestone" (Timeline of Key Achievements), "Approach". The word as
                 # asked first: "challenges" is Remaining Challenges before Scalability Challenge.
                 headers = [h for r in sec.direct if r.kind == "table_row" for h, _ in row_cells(r.text)]
-                said = {w.lower() for w in tokens(" ".join([sec.heading, *dict.fromkeys(headers)]))}
+                # ... or the lead lines of its lists, when two or more say it: "Mechanistic Interpretability Camp:",
+                # "Pragmatic/Behavioral Camp:" are the camps of The Meta Question
+                leads = [r.text.split("\n", 1)[0] for r in sec.direct if r.kind == "list"]
+                leads = [ld for ld in leads if ld.endswith(":") and forms & {w.lower() for w in tokens(ld)}]
+                said = {w.lower() for w in tokens(" ".join([sec.heading, *dict.fromkeys(headers),
+                                                            *(leads if len(leads) >= 2 else [])]))}
                 # ... or the corpus's word for it: "How many papers are cited?" counts the References
                 rank = 2 if counted in said else 1 if forms & said or said & set(q.counted_as) else 0
                 if rank > best_rank:
