@@ -444,6 +444,14 @@ def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
     assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text
 
 
+def test_who_said_it_is_answered_by_a_name_not_a_capital_letter(assistant):
+    # Every cell of a row opens with a capital: "Enormous rare features not yet extractable" counted as a name, and
+    # the dark-matter row answered "Who said that?" instead of the survey's quote of Chris Olah.
+    answer = assistant.ask("Who said that?", history=["What is dark matter?"])
+    assert "Chris Olah" in answer.text.split("[1]")[0], answer.text
+    assert assistant.ask("Which lab extracted 16 million features?").text.startswith("Organization: OpenAI")
+
+
 @pytest.mark.parametrize("earlier", ["Tell me about Gemma Scope 2.", "Tell me about Gemma Scope 2"])
 def test_a_follow_up_keeps_the_version_asked_about(assistant, earlier):
     # Searched as "Tell me about Gemma Scope 2. How big was it?", whose "Gemma Scope 2. How" was read as one name: the

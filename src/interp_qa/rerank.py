@@ -123,7 +123,7 @@ class UnitScorer:
                 # A front-matter line names its document only through the title (names_document weighs that).
                 ctx_weight = META_CONTEXT_WEIGHT if u.kind == "meta" else 1.0
                 lexical += ctx_weight * sum(q.terms[s] * self.stats.idf(s) for s in ctx)
-                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u))
+                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u, q))
                 if u.kind == "meta":
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
@@ -244,9 +244,16 @@ def version_mismatch(q: Question, text: str) -> float:
     return 0.0
 
 
-def stated(u: Unit) -> str:
-    """What a unit states: a row's cell values, not its headers ("Key Achievement (2024-2025)" dates no row)."""
-    return "\n".join(v for _, v in row_cells(u.text)) if u.kind == "row" else u.text
+def stated(u: Unit, q: Question | None = None) -> str:
+    """What a unit states: a row's cell values, not its headers ("Key Achievement (2024-2025)" dates no row); asked
+    who, the cells that say whose ("Source: MIT"), not any cell that opens with a capital ("Enormous rare features"
+    answered "Who said that?" after "What is dark matter?")."""
+    if u.kind != "row":
+        return u.text
+    cells = row_cells(u.text)
+    if q is not None and q.qtype == "who":
+        return "\n".join(f"{h}: {v}" for h, v in cells if h in WHO_FIELDS)
+    return "\n".join(v for _, v in cells)
 
 
 def type_bonus(q: Question, text: str) -> float:
