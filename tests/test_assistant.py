@@ -444,6 +444,18 @@ def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
     assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text
 
 
+@pytest.mark.parametrize("earlier, question, opens", [
+    ("What are the strengths of formal verification?", "What about scalable oversight?",
+     "Scalable Oversight [1]\n- Strengths: Can verify complex tasks"),
+    ("What is the maturity of red-teaming?", "And of AI control?", "AI Control — Current Maturity: Conceptual"),
+])
+def test_a_follow_up_naming_another_subject_asks_the_same_label_of_it(assistant, earlier, question, opens):
+    # The turn before's subject still weighed: "What about scalable oversight?" got the approaches' section, "And of
+    # AI control?" the whole comparison table.
+    answer = assistant.ask(question, history=[earlier])
+    assert answer.text.startswith(opens), answer.text
+
+
 def test_who_said_it_is_answered_by_a_name_not_a_capital_letter(assistant):
     # Every cell of a row opens with a capital: "Enormous rare features not yet extractable" counted as a name, and
     # the dark-matter row answered "Who said that?" instead of the survey's quote of Chris Olah.

@@ -110,6 +110,8 @@ def without_frame(question: str) -> str:
     core = re.sub(r"\s{2,}", " ", FRAME_RE.sub(" ", question)).strip(" ,")
     core = re.sub(r"\s+([?.!,])", r"\1", core)
     return core if any(c.isalnum() for c in core) else question
+
+
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
@@ -258,8 +260,9 @@ class QuestionReader:
 
     @functools.cached_property
     def label_stems(self) -> set[str]:
-        """The stems of the survey's labels that the synonym file gives other words for ("strengths", "maturity")."""
-        return {x for word, _ in self.synonyms for x in self.content_stems(word)}
+        """The stems of the survey's labels that the synonym file gives other words for ("strengths", "best for",
+        "maturity"); not its phrases ("loss of control": "control" is no label)."""
+        return {stems[0] for word, _ in self.synonyms if len(stems := self.content_stems(word)) == 1}
 
     def synonym_sources(self, question: str, terms: dict[str, float]) -> dict[str, str]:
         """For each corpus stem a synonym adds, the stem of the reader's word it stands for, the rarer when the
@@ -307,12 +310,23 @@ class QuestionReader:
         synonym_of = self.synonym_sources(question, terms)
         # A follow-up asking for another of the survey's labels asks it of the same subject, not of the label asked
         # before: "And its strengths?" after "What are the weaknesses of interpretability?" got RLHF's weaknesses.
-        if follow and any(terms.get(x, 0.0) > FOLLOW_UP_CARRIED for x in self.label_stems):
+        new_label = follow and any(terms.get(x, 0.0) > FOLLOW_UP_CARRIED for x in self.label_stems)
+        if new_label:
             terms = {x: w for x, w in terms.items() if x not in self.label_stems or w != FOLLOW_UP_CARRIED}
+        # ... and one that names another subject the same way ("What about scalable oversight?", "And of AI control?")
+        # asks the label asked before of that subject: "What are the strengths of formal verification?" then "What
+        # about scalable oversight?" got the approaches' section, formal verification's words still weighing.
+        new_subject = follow and not new_label and bool(NEW_SUBJECT_RE.match(question)) and len(
+            comparison_sides(prev[0])) != 2 and any(w >= 1.0 for x, w in terms.items() if x not in self.label_stems)
+        if new_subject:
+            terms = {x: w for x, w in terms.items() if x in self.label_stems or w != FOLLOW_UP_CARRIED}
         qtype = question_type(question)
         if follow and qtype == "other":
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
+        if new_subject:  # searched with the label it carries, not the subject it replaces ("maturity And of AI ...")
+            labels = [w for w in tokens(prev[0]) if self.stats.stem_all([w])[0] in self.label_stems]
+            search = " ".join([*labels, question])
         carried = self.key_terms(prev[0]) if follow else []
         q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", question)), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
@@ -470,6 +484,12 @@ def question_type(q: str) -> str:
 # "And with red-teaming?", "What about AI control?": what a follow-up puts in place of a comparison's second side.
 SIDE_FOLLOW_UP_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what about|same for|and for|versus|vs\.?)?"
                                r"\s*(?:with|to|against|versus|vs\.?|compared (?:to|with))?\s+(?P<x>.+?)\W*$", re.I)
+
+
+# "What about X?", "And of X?", "How about X?": a follow-up that puts X in place of what the turn before was about
+# (no pronoun: "And its strengths?" keeps the subject).
+NEW_SUBJECT_RE = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+(?:of|for|with)?\s*"
+                            r"(?!(?:it|its|they|them|their|this|that|these|those|the other|the same)\b)\w", re.I)
 
 
 def follow_up_sides(question: str, earlier: list[str]) -> list[str]:
