@@ -454,6 +454,8 @@ def test_a_follow_up_naming_another_subject_asks_the_same_label_of_it(assistant,
     # AI control?" the whole comparison table.
     answer = assistant.ask(question, history=[earlier])
     assert answer.text.startswith(opens), answer.text
+    # ... not one asking about the same subject ("it"): "And who built it?" after "What is MAIA?" was refused
+    assert "MIT" in assistant.ask("And who built it?", history=["What is MAIA?"]).text
 
 
 def test_who_said_it_is_answered_by_a_name_not_a_capital_letter(assistant):
@@ -503,6 +505,17 @@ def test_a_reader_s_framing_is_not_searched_for(assistant, question, says, not_s
     assert not answer.abstained, answer.text
     assert says in answer.text and (not_says is None or not_says not in answer.text), answer.text
     assert answer.standalone_question is None  # the question is not shown as searched in other words
+
+
+@pytest.mark.parametrize("question, scope, says", [
+    # "never mentions Quick", "never mentions thanks": refused
+    ("Hi! Quick question: what are the main cruxes in the interpretability debate?", "section",
+     "Will neural networks remain fundamentally opaque?"),
+    ("Thanks. Could you also tell me what the survey concludes?", "document", "Current Consensus"),
+])
+def test_a_chat_s_pleasantries_are_not_searched_for(assistant, question, scope, says):
+    answer = assistant.ask(question)
+    assert answer.scope == scope and says in answer.text, answer.text
 
 
 def test_i_m_names_no_one(assistant):

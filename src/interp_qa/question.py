@@ -88,10 +88,12 @@ ACRONYM_RE = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z0-9-]{1,10}")
 # "What is Gemma Scope?", "Describe polysemanticity.": a question asking what a thing is.
 DEFINE_Q = re.compile(r"^\W*(?:what(?:\s+(?:is|are)|'s)\s+(?:an?\s+|the\s+)?|describe\s+|define\s+|explain\s+)"
                       r"(?P<x>[\w\-' ]{2,40}?)\W*$", re.I)
-# "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate": the corpus's main
+# "What does this survey conclude?", "Summarize the survey", "the key cruxes in this debate" (or "in the
+# interpretability debate": The Meta Question's "philosophical debate" answered it): the corpus's main
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
-ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
+ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:(?:interpretability|sufficiency|safety)\s+)*"
+                              r"(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 # "Is it true that 70% ... ?": the frame asks for a check, its words are no topic ("true" matched "true human
 # preferences").
 CHECK_FRAME = re.compile(r"^\W*(?:is it (?:true|correct|right|accurate|the case)|true or false)\b(?:\s+that)?:?", re.I)
@@ -105,9 +107,20 @@ FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said a
                       r"like (?:i'?m|i am) (?:five|5|a child)|eli5)\b,?", re.I)
 
 
+# ... and a chat's pleasantries around the question: "Hi! Quick question: what are the main cruxes?" was refused
+# ("never mentions Quick"), "Thanks. Could you also tell me what the survey concludes?" ("never mentions thanks").
+PLEASANTRIES_RE = re.compile(r"^(?:\W*(?:hi|hello|hey|thanks|thank you|thx|cheers|great|cool|perfect|nice|ok|okay|"
+                             r"sorry|good (?:morning|afternoon|evening))\b(?:\s+(?:work|job|answer))?"
+                             r"(?:,?\s*(?:so|again|a lot|very much|there))?"
+                             r"[\s!.,;:]+|\W*(?:(?:a )?quick question|one more (?:thing|question)|another question|"
+                             r"i have a question)\b[\s!.,;:]*)+|"
+                             r"[\s,;]*\b(?:thanks|thank you)(?: (?:so|very) much)?\W*$", re.I)
+
+
 def without_frame(question: str) -> str:
-    """``question`` without a reader's framing ("in the end", "in this context"); unchanged when that is all it is."""
-    core = re.sub(r"\s{2,}", " ", FRAME_RE.sub(" ", question)).strip(" ,")
+    """``question`` without a reader's framing ("in the end", "in this context") or a chat's pleasantries ("Hi!",
+    "Thanks."); unchanged when that is all it is."""
+    core = re.sub(r"\s{2,}", " ", FRAME_RE.sub(" ", PLEASANTRIES_RE.sub(" ", question))).strip(" ,")
     core = re.sub(r"\s+([?.!,])", r"\1", core)
     return core if any(c.isalnum() for c in core) else question
 
@@ -489,7 +502,9 @@ SIDE_FOLLOW_UP_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what ab
 # "What about X?", "And of X?", "How about X?": a follow-up that puts X in place of what the turn before was about
 # (no pronoun: "And its strengths?" keeps the subject).
 NEW_SUBJECT_RE = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+(?:of|for|with)?\s*"
-                            r"(?!(?:it|its|they|them|their|this|that|these|those|the other|the same)\b)\w", re.I)
+                            r"(?!(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+                            r"will|would|should)\b)(?![^?]*\b(?:it|its|they|them|their|this|that|these|those|the other|"
+                            r"the same)\b)\w", re.I)
 
 
 def follow_up_sides(question: str, earlier: list[str]) -> list[str]:
