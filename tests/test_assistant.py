@@ -523,3 +523,10 @@ def test_i_m_names_no_one(assistant):
     assert assistant.read_question("Explain sparse autoencoders like I'm five.").key_terms == []
     answer = assistant.ask("Explain sparse autoencoders like I'm five.")
     assert not answer.abstained and "sparse autoencoders" in answer.text.lower()
+
+
+def test_matter_as_a_verb_is_not_dark_matter(assistant):
+    # "Why does deception matter so much?" got the challenges table through "Neural network dark matter".
+    answer = assistant.ask("Why does deception matter so much?")
+    assert "dark matter" not in answer.text and "deception" in answer.text.lower(), answer.text
+    assert "dark matter" in assistant.ask("What is dark matter?").text

@@ -79,6 +79,8 @@ ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       # "What's Anthropic's biggest achievement?"
                       r"\bwhat(?:'s| is| are| was| were) .{1,60}?'s? (?:[a-z]+ )?"
                       r"(?:work|contributions?|role|achievements?)\b", re.I)
+# "Why does deception matter so much?": the verb, not the corpus's only "matter" ("dark matter"), which answered it.
+MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b", re.I)
 # "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
@@ -306,6 +308,7 @@ class QuestionReader:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
+        asked = MATTER_VERB_RE.sub(" ", asked)
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
