@@ -387,11 +387,12 @@ class Composer:
         said = " ".join(phrase_words(" ".join(u.text for u in chosen)))
         for term in q.key_terms:
             stems = q.key_stems.get(term, set())
-            versioned = any(c.isdigit() for c in term) and len(phrase_words(term)) > 1
-            whole = re.compile(rf"\b{' '.join(phrase_words(term))}\b")
-            if stems and (not stems & covered or versioned and not whole.search(said)):
+            whole = None  # a versioned name, as its words: "gemma scope 2"
+            if any(c.isdigit() for c in term) and len(phrase_words(term)) > 1:
+                whole = re.compile(rf"\b{' '.join(phrase_words(term))}\b")
+            if stems and (not stems & covered or whole is not None and not whole.search(said)):
                 near = [u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score
-                        and (not versioned or whole.search(" ".join(phrase_words(u.text))))]
+                        and (whole is None or whole.search(" ".join(phrase_words(u.text))))]
                 # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
                 extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
                 if extra and extra not in chosen and len(chosen) < 3:

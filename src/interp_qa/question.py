@@ -270,8 +270,13 @@ class QuestionReader:
 
     def expand(self, question: str) -> list[str]:
         """Corpus words for the everyday words of a question: "drawbacks" -> ["weaknesses"]."""
+        return [word for word, _ in self.synonym_matches(question)]
+
+    def synonym_matches(self, question: str) -> list[tuple[str, str]]:
+        """(corpus word, the everyday words that stand for it) in a question: ("weaknesses", "drawbacks")."""
         low = question.lower()
-        return [word for word, alts in self.synonyms if alts.search(question) and word not in low]
+        return [(word, m.group(0)) for word, alts in self.synonyms
+                if (m := alts.search(question)) and word not in low]
 
     @functools.cached_property
     def label_stems(self) -> set[str]:
@@ -279,16 +284,12 @@ class QuestionReader:
         "maturity"); not its phrases ("loss of control": "control" is no label)."""
         return {stems[0] for word, _ in self.synonyms if len(stems := self.content_stems(word)) == 1}
 
-    def synonym_sources(self, question: str, terms: dict[str, float]) -> dict[str, str]:
+    def synonym_sources(self, matches: list[tuple[str, str]], terms: dict[str, float]) -> dict[str, str]:
         """For each corpus stem a synonym adds, the stem of the reader's word it stands for, the rarer when the
         reader's phrase has several: "Is interpretability enough?" -> {"suffici": "enough"}."""
         out: dict[str, str] = {}
-        low = question.lower()
-        for word, alts in self.synonyms:
-            m = alts.search(question)
-            if m is None or word in low:
-                continue
-            own = [x for x in self.content_stems(m.group(0)) if x in terms]
+        for word, said in matches:
+            own = [x for x in self.content_stems(said) if x in terms]
             for x in self.content_stems(word):
                 if own and x not in own:
                     out[x] = max(own, key=self.stats.idf)
@@ -320,10 +321,11 @@ class QuestionReader:
         # reference, outweighed "deception" and the answer was the whole survey's digest).
         for s in self.content_stems(DOCUMENT_VERBS.sub(" ", asked) if about_document else asked):
             terms[s] = 1.0
-        expansion = self.expand(question)
+        matches = self.synonym_matches(question)
+        expansion = [word for word, _ in matches]
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
-        synonym_of = self.synonym_sources(question, terms)
+        synonym_of = self.synonym_sources(matches, terms)
         # A follow-up asking for another of the survey's labels asks it of the same subject, not of the label asked
         # before: "And its strengths?" after "What are the weaknesses of interpretability?" got RLHF's weaknesses.
         new_label = follow and any(terms.get(x, 0.0) > FOLLOW_UP_CARRIED for x in self.label_stems)

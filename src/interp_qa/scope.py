@@ -16,7 +16,7 @@ from .digest import comparison, document_digest, section_digest
 from .question import GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
-from .text import STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
+from .text import MONTHS, STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
 from .types import AnswerScope, Passage
 from .weights import (
     DERIVED_MATCH_WEIGHT,
@@ -38,7 +38,7 @@ from .weights import (
 )
 
 # A month a reader names with its year ("Jan 2024", "May 2024", "July 2024"); capitalised, so "may" is no month.
-DATED_MONTH_RE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?"
+DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS))})[a-z]*\.?\s+(?:\d{{1,2}},?\s+)?"
                             r"(?=(?:19|20)\d\d\b)")
 
 
@@ -184,9 +184,8 @@ class ScopeFinder:
     def another_person(self, q: Question, source: str, surname: str) -> bool:
         """Whether the question gives the surname a first name its record does not: "What did Chris Olah say?" asks
         about the survey's quote of Chris Olah, not the Circuits article by Olah et al."""
-        given = re.findall(r"\b([A-Z][a-z]+)\s+" + re.escape(surname) + r"\b", q.text, re.I)
-        return any(name.lower() not in self._author_words.get(source, set()) for name in given
-                   if name[:1].isupper() and name.lower() not in GENERIC_CAPS)
+        given = re.findall(rf"\b([A-Z][a-z]+)\s+(?i:{re.escape(surname)})\b", q.text)
+        return any(name.lower() not in self._author_words.get(source, set()) | GENERIC_CAPS for name in given)
 
     def first_author(self, source: str) -> str | None:
         """The surname of the first author its record lists ("Bereska" of "Authors: Leonard Bereska, ..."), if any."""
