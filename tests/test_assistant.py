@@ -530,3 +530,22 @@ def test_matter_as_a_verb_is_not_dark_matter(assistant):
     answer = assistant.ask("Why does deception matter so much?")
     assert "dark matter" not in answer.text and "deception" in answer.text.lower(), answer.text
     assert "dark matter" in assistant.ask("What is dark matter?").text
+
+
+def test_a_british_spelling_is_read_as_the_corpus_s_american_one(assistant):
+    british = assistant.read_question("Which camp wants to predict AI behaviour without understanding internals?")
+    american = assistant.read_question("Which camp wants to predict AI behavior without understanding internals?")
+    assert british.terms == american.terms
+    assert "behavior" in british.expansion.split()  # BM25 searches the corpus's spelling too
+
+
+def test_a_word_in_most_of_the_corpus_names_no_table_column(assistant):
+    # "interpretability" named the "Interpretability Rate" column: each lab's rate, not what it brought.
+    answer = assistant.ask("What is each of the big AI labs bringing to interpretability?")
+    assert answer.text.startswith("- Anthropic: Scaling Monosemanticity"), answer.text
+    assert "Interpretability Rate" not in answer.text
+
+
+def test_a_share_is_answered_by_the_cell_holding_one(assistant):
+    answer = assistant.ask("What percentage of the features found in Claude 3 Sonnet could humans interpret?")
+    assert answer.text.startswith("Anthropic — Interpretability Rate: 70% human-interpretable"), answer.text

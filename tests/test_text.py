@@ -36,3 +36,14 @@ def test_an_abbreviation_s_long_form_is_found_either_side_of_its_parenthesis():
     # Not spelled out: a parenthesis that says something else, or letters that would reach across another one
     assert long_form("RLHF", "Key Limitations of RLHF (Per Recent Research)") is None
     assert long_form("RLAIF", "Human Feedback (RLHF) and AI Feedback (RLAIF) methods") is None
+
+
+def test_a_british_spelling_gives_its_american_form():
+    from interp_qa.text import american
+
+    assert american("behaviour") == ["behavior"]
+    assert american("organised") == ["organized"]
+    assert american("analyse") == ["analyze"]
+    assert american("modelling") == ["modeling"]
+    assert american("centre") == ["center"]
+    assert american("four") == [] and american("tell") == []

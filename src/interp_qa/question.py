@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .text import MONTHS, STOPWORDS, lancaster, tokens
+from .text import MONTHS, STOPWORDS, american, lancaster, tokens
 from .types import Passage
 from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
@@ -60,6 +60,10 @@ COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat 
                      r"\b(?:which|who|did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bor\b|"
                      r"\b(?:did|does|do|was|were|is|are)\b.*\b(more|fewer|larger|bigger|smaller)\b.*\bthan (?-i:[A-Z])|"
                      r"\bor\b.*\b(more|fewer|larger|bigger|smaller)\b", re.I)
+# "What percentage of the features ...?" asks a share: "70%", "about a third", not "34 million features".
+SHARE_Q = re.compile(r"\b(?:what|which) (?:share|percent|percentage|fraction|proportion|portion)\b|"
+                     r"\bpercent(?:age)? of\b|"
+                     r"\bhow (?:much|large|big) (?:a )?(?:share|fraction|proportion|portion|percentage)\b", re.I)
 # "When was ...", not "what happens when its activations ...": "when" as a conjunction asks no date.
 # "When would interpretability fall short?" asks for conditions, not a date (CONDITIONS_Q).
 CONDITIONAL_MODALS = r"(?:would|could|might|should|can|must)\b"
@@ -203,6 +207,7 @@ class Question:
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
+    share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
     sides: list[str] = field(default_factory=list)  # a comparison's two sides, each searched on its own
@@ -323,6 +328,9 @@ class QuestionReader:
             terms[s] = 1.0
         matches = self.synonym_matches(question)
         expansion = [word for word, _ in matches]
+        # The corpus's spelling of a British one ("behaviour"), for the BM25 search too.
+        expansion += [a for w in tokens(question) if w not in self.stats.vocab
+                      for a in american(w) if a in self.stats.vocab]
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
         synonym_of = self.synonym_sources(matches, terms)
@@ -397,6 +405,7 @@ class QuestionReader:
             q.definition = re.compile(
                 rf"(?:the |an? )?{name}s?(?:\b[^.]{{0,40}}?\b(?:is|are|was|were|refers? to|aims? to|seeks? to|"
                 rf"means?)\b|:\s)", re.I)
+        q.share = bool(SHARE_Q.search(question))
         noun = counted_noun(question)
         if noun is not None:
             if noun in STOPWORDS:
@@ -426,8 +435,10 @@ class QuestionReader:
             parts = w.split("-")
             if len(parts) < 2 or not all(x.isalpha() for x in parts):
                 if stem not in self.stats.doc_freq:
-                    # "strongest" where the corpus says "Strong (if specified)": the degree the stemmer keeps
-                    stem = next((b for b in self.stats.stem_all(degree_bases(w)) if b in self.stats.doc_freq), stem)
+                    # "strongest" where the corpus says "Strong (if specified)": the degree the stemmer keeps;
+                    # "behaviour" where it says "behavior"
+                    known = (b for b in self.stats.stem_all(degree_bases(w) + american(w)) if b in self.stats.doc_freq)
+                    stem = next(known, stem)
                 stems.append(stem)
                 continue
             joined = self.stats.stem_all(["".join(parts)])[0]  # "trade-off" is also written "tradeoff"

@@ -260,6 +260,8 @@ def type_bonus(q: Question, text: str) -> float:
     """Favour units holding the kind of fact asked for (a number the question does not contain)."""
     qtype = q.qtype
     asked = set(NUMBER_RE.findall(q.text))
+    if qtype == "count" and q.share:
+        return COUNT_BONUS if SHARE_RE.search(text) else 0.0
     if qtype == "count" and fact_numbers(text, asked, q.counted):
         return COUNT_BONUS
     if qtype == "when":
@@ -279,6 +281,8 @@ def type_bonus(q: Question, text: str) -> float:
 AMOUNT_WORDS_RE = re.compile(r"\b(?:a|one|two) (?:third|quarter|half)\b|\bhalf\b|\b(?:dozens|hundreds|thousands|"
                              r"millions|billions|trillions)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                              r"eleven|twelve|twenty|fifty|hundred)\b", re.I)
+# A share: "70%", "70 percent", "about a third", "half".
+SHARE_RE = re.compile(r"\d\s?%|\bpercent\b|\b(?:a|one|two) (?:third|quarter|half)\b|\bhalf\b", re.I)
 # A number that is part of a name: "Claude 3", "GPT-4", "Gemma 2" (not "34M features").
 NAME_NUMBER_RE = re.compile(r"(?:\b[A-Z][\w]*[\s-]|-)$")
 

@@ -22,6 +22,7 @@ from .weights import (
     DERIVED_MATCH_WEIGHT,
     DISTRIBUTIVE_UNITS,
     DOCUMENT_COVER,
+    EVERYDAY_SHARE,
     FULL_COVER,
     NAMES_DOCUMENT_SHARE,
     NAMING_DF_SHARE,
@@ -398,11 +399,16 @@ class ScopeFinder:
     def header_weight(self, q: Question) -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
         "scale" names the "Scalability" column through the coarse stem)."""
+        everyday = EVERYDAY_SHARE * (self.stats.size or 1)
+
         def weight(header: str) -> float:
-            stems = set(self.stats.stem_all(tokens(header)))
+            # A word in most passages names no column: "What is each lab bringing to interpretability?" is not
+            # asking the "Interpretability Rate" column.
+            stems = {t for t in self.stats.stem_all(tokens(header)) if self.stats.doc_freq.get(t, 0) <= everyday}
             coarse = lancaster_set(header)
             return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
-                q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items() if t not in stems and ls in coarse)
+                q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items()
+                if t not in stems and ls in coarse and self.stats.doc_freq.get(t, 0) <= everyday)
         return weight
 
     def column_weight(self, q: Question, sec: Section) -> Callable[[str], float]:
@@ -414,9 +420,10 @@ class ScopeFinder:
                 for header, value in row_cells(p.text):
                     values.setdefault(header, set()).update(self.scorer.stem_set(value))
         by_header = self.header_weight(q)
+        everyday = EVERYDAY_SHARE * (self.stats.size or 1)
 
         def weight(header: str) -> float:
-            asked = [t for t in values.get(header, ()) if t in q.terms]
+            asked = [t for t in values.get(header, ()) if t in q.terms and self.stats.doc_freq.get(t, 0) <= everyday]
             return by_header(header) + sum(q.terms[t] * self.stats.idf(t) for t in asked)
         return weight
 

@@ -69,6 +69,18 @@ def tokens(text: str) -> list[str]:
     return [t.lower() for t in TOKEN_RE.findall(text)]
 
 
+# British spellings and their American forms, the corpus's: "behaviour" -> "behavior", "organised" ->
+# "organized", "analyse" -> "analyze", "centre" -> "center", "modelling" -> "modeling".
+BRITISH_SPELLINGS = [(re.compile(a), b) for a, b in (
+    (r"our(s|ed|ing|al|ally)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
+    (r"ys(e|es|ed|ing)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ll(ed|ing|er|ers)$", r"l\1"), (r"ogue(s)?$", r"og\1"))]
+
+
+def american(word: str) -> list[str]:
+    """The American spellings ``word`` may stand for, if it has a British one (a lower-case word)."""
+    return [pattern.sub(repl, word) for pattern, repl in BRITISH_SPELLINGS if len(word) > 4 and pattern.search(word)]
+
+
 ALNUM_RE = re.compile(r"[a-z0-9]+")
 
 

@@ -89,6 +89,9 @@ ROW_VALUE_WEIGHT = 0.6
 # no rarer word than that besides an overview's ("Give me an overview of interpretability for AI safety") asks
 # about the main document as a whole.
 NAMING_DF_SHARE = 0.2
+# A word in more than this share of passages is the corpus's everyday word ("interpretability"): it names no
+# table column (session 17, h71).
+EVERYDAY_SHARE = 0.5
 
 # ----- abstention -------------------------------------------------------------------------------------
 # Below this best similarity, an answer must also cover this share of the question's weight
