@@ -22,8 +22,12 @@ def test_retrieve_returns_passages_best_first(assistant):
 def test_a_reworded_question_finds_its_passage_by_similarity_as_well_as_words(assistant):
     # No word of the question but "interpretability" is in "Current Consensus: Interpretability is valuable
     # but probably needs to combine with other safety methods"; the re-ranker adds the passage's similarity.
-    top = assistant.retrieve("What do most researchers think about interpretability being enough on its own?")[0]
+    top = assistant.retrieve("What do most researchers think about interpretability being enough?")[0]
     assert top.text.startswith("Current Consensus:"), top.text
+    # ("on its own" is the survey's "alone": the summary's "rather than interpretability alone" ranks first, and
+    # the answer still leads with the verdict)
+    answer = assistant.ask("What do most researchers think about interpretability being enough on its own?")
+    assert answer.text.startswith("Current Consensus:"), answer.text
     answer = assistant.ask("In which month and year did Scaling Monosemanticity come out?")
     assert answer.text.startswith("Year: 2024 (May)"), answer.text
 
@@ -549,3 +553,31 @@ def test_a_word_in_most_of_the_corpus_names_no_table_column(assistant):
 def test_a_share_is_answered_by_the_cell_holding_one(assistant):
     answer = assistant.ask("What percentage of the features found in Claude 3 Sonnet could humans interpret?")
     assert answer.text.startswith("Anthropic — Interpretability Rate: 70% human-interpretable"), answer.text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("If I'm mostly worried about people abusing AI, how much does interpretability help?", "access control"),
+    ("Did Anthropic find features for flattery?", "Sycophancy features"),
+    ("Can interpretability catch an AI that is lying?", "Can deceptive AI hide deception from interpretability?"),
+    ("Which approaches could work by themselves?", "Sufficiency Alone"),
+])
+def test_everyday_words_for_the_survey_s_labels(assistant, question, says):
+    # misuse, sycophancy, deception, alone: the corpus's words for abusing, flattery, lying, by themselves
+    answer = assistant.ask(question)
+    assert says in answer.text.split("\n\n")[0], answer.text
+
+
+def test_each_row_of_a_table_is_asked_only_of_the_best_evidence_s_table(assistant):
+    # "every concept" asks no table: Remaining Challenges' "Learned features may not map" row answered.
+    answer = assistant.ask("How far are we from mapping every concept inside a frontier model?")
+    assert answer.text.startswith("To fully map the concepts in frontier LLMs"), answer.text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("What is still standing in the way of interpretability research?", "Neural network dark matter"),
+    ("What is interpretability trying to achieve?", "The Goal"),
+])
+def test_an_idiom_s_words_weigh_less_than_the_corpus_word_it_stands_for(assistant, question, says):
+    # "way" of "standing in the way" got RLHF's "only way"; "achieve" of "trying to achieve" the requirements list
+    answer = assistant.ask(question)
+    assert says in answer.text.split("\n\n")[0], answer.text

@@ -65,6 +65,16 @@ from .weights import (
 # What heads the passages a fact adds when it may be only part of the answer.
 SEE_ALSO = "See also:"
 
+def versioned_and_bare(text: str) -> list[re.Pattern]:
+    """Names a question asks both with a version and without ("Gemma Scope and Gemma Scope 2"), each as a pattern
+    of the bare name's words not followed by a number."""
+    out = []
+    for m in re.finditer(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)\s+\d+\b", text):
+        if re.search(rf"\b{re.escape(m.group(1))}\b(?!\s+\d)", text):
+            out.append(re.compile(rf"\b{' '.join(phrase_words(m.group(1)))}\b(?! \d)"))
+    return out
+
+
 class Composer:
     """Turns a question and its re-ranked passages into an :class:`Answer`, or an abstention with its reason.
 
@@ -398,6 +408,16 @@ class Composer:
                 if extra and extra not in chosen and len(chosen) < 3:
                     chosen.append(extra)
                     covered |= extra.covered
+                    said += " " + " ".join(phrase_words(extra.text))
+        # A name asked both bare and with its version ("Gemma Scope and Gemma Scope 2") is said bare only by a unit
+        # that names it without the version: the best unit may say only "Gemma Scope 2".
+        for bare in versioned_and_bare(q.text):
+            if not bare.search(said):
+                near = [u for u in units[1:12] if bare.search(" ".join(phrase_words(u.text)))
+                        and u.score >= SIDE_SHARE * best.score]
+                extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
+                if extra and extra not in chosen and len(chosen) < 3:
+                    chosen.append(extra)
                     said += " " + " ".join(phrase_words(extra.text))
         asked = set(NUMBER_RE.findall(q.text))
         given = {n for c in chosen for n in fact_numbers(c.text, asked, q.counted)} if q.qtype == "count" else set()

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from .text import MONTHS, STOPWORDS, american, lancaster, tokens
 from .types import Passage
-from .weights import FOLLOW_UP_CARRIED, NAMING_DF_SHARE, SYNONYM_WEIGHT
+from .weights import FOLLOW_UP_CARRIED, IDIOM_WORD_WEIGHT, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
 
 class CorpusStats(Protocol):
@@ -334,6 +334,14 @@ class QuestionReader:
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
         synonym_of = self.synonym_sources(matches, terms)
+        # An idiom's words say little on their own: "standing in the way" is a challenge, not a "way"; "trying to
+        # achieve" is a goal. They weigh less, and the corpus word the idiom stands for carries the question.
+        for word, said in matches:
+            if len(tokens(said)) > 1:
+                kept = set(self.content_stems(word))
+                for x in self.content_stems(said):
+                    if terms.get(x) == 1.0 and x not in kept:
+                        terms[x] = IDIOM_WORD_WEIGHT
         # A follow-up asking for another of the survey's labels asks it of the same subject, not of the label asked
         # before: "And its strengths?" after "What are the weaknesses of interpretability?" got RLHF's weaknesses.
         new_label = follow and any(terms.get(x, 0.0) > FOLLOW_UP_CARRIED for x in self.label_stems)
