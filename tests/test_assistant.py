@@ -595,3 +595,11 @@ def test_more_everyday_words_for_the_survey_s_labels(assistant, question, says):
     # construction, boxed in, struggle with
     answer = assistant.ask(question)
     assert says in answer.text.split("\n\n")[0], answer.text
+
+
+@pytest.mark.parametrize("question", ["When is interpretability most useful?",
+                                      "Where does the survey think interpretability is most and least useful?"])
+def test_when_it_is_most_useful_asks_for_conditions_not_a_date(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.scope == "section" and "If main risk is deceptive alignment" in answer.text, answer.text
+    assert "High priority" in answer.text and "Low priority" in answer.text

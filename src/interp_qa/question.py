@@ -172,7 +172,11 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
-                          rf"^\W*when\s+{CONDITIONAL_MODALS}", re.I)
+                          rf"^\W*when\s+{CONDITIONAL_MODALS}|"
+                          # "When is interpretability most useful?", "Where is it least needed?": no date, no place
+                          r"^\W*(?:when|where)\b[^?]*\b(?:most|least)\b(?:\s+(?:and|or)\s+(?:most|least))?\s+"
+                          r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
+                          re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
                           # "What happened in 2024?": the events of that year
@@ -509,7 +513,7 @@ DEGREE_Q = re.compile(r"\bhow much\b(?:\s+[\w'-]+){0,4}?\s+(?:matters?|mattered|
 def question_type(q: str) -> str:
     if COUNT_Q.search(q) and (COUNTED_RE.search(q) or not DEGREE_Q.search(q)):
         return "count"
-    if WHEN_Q.search(q):
+    if WHEN_Q.search(q) and not CONDITIONS_Q.search(q):
         return "when"
     if WHO_Q.search(q):
         return "who"
