@@ -603,3 +603,11 @@ def test_when_it_is_most_useful_asks_for_conditions_not_a_date(assistant, questi
     answer = assistant.ask(question)
     assert answer.scope == "section" and "If main risk is deceptive alignment" in answer.text, answer.text
     assert "High priority" in answer.text and "Low priority" in answer.text
+
+
+def test_a_yes_or_no_question_one_fact_states_whole_is_answered_by_it(assistant):
+    answer = assistant.ask("Are 70% of features interpretable?")
+    assert answer.scope == "fact" and "70%" in answer.text, answer.text
+    assert not answer.text.startswith("Current Consensus")
+    # the survey's own question still gets its verdict
+    assert assistant.ask("Is interpretability enough?").text.startswith("Current Consensus:")

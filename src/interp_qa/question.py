@@ -211,6 +211,7 @@ class Question:
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
+    yes_no: bool = False  # "Are 70% of the features interpretable?": yes or no, not "the case for and against"
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -392,7 +393,8 @@ class QuestionReader:
         q.versions += [m.group(1) for m in re.finditer(r"\b([a-z][\w-]*\s+([a-z][\w-]*))\b(?!\s+\d)", search)
                        if not set(m.group(1).split()) & STOPWORDS
                        and any((m.group(2), str(n)) in self.stats.numbered for n in range(2, 10))]
-        q.two_sided = bool(TWO_SIDED_Q.search(question) or YES_NO_Q.match(question))
+        q.yes_no = bool(YES_NO_Q.match(question)) and not TWO_SIDED_Q.search(question)
+        q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))

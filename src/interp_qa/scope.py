@@ -114,7 +114,10 @@ class ScopeFinder:
             # there is about a thing ("Tell me about red-teaming."): "Which organizations lead interpretability work?"
             # got "What is Interpretability?" with The Goal's list first.
             says_all = cover >= FULL_COVER and not q.about_entity
-            if score >= SCOPE_SECTION_MIN and (sec.fits(q) or score - cover >= SCOPE_MARGIN and not says_all) \
+            # A yes-or-no question that one fact states whole is answered by it: "Are 70% of features interpretable?"
+            # got the survey's verdict on sufficiency.
+            shaped = sec.fits(q) and not (q.yes_no and says_all)
+            if score >= SCOPE_SECTION_MIN and (shaped or score - cover >= SCOPE_MARGIN and not says_all) \
                     and not named_row:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
