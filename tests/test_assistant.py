@@ -611,3 +611,18 @@ def test_a_yes_or_no_question_one_fact_states_whole_is_answered_by_it(assistant)
     assert not answer.text.startswith("Current Consensus")
     # the survey's own question still gets its verdict
     assert assistant.ask("Is interpretability enough?").text.startswith("Current Consensus:")
+
+
+@pytest.mark.parametrize("question", [
+    "Why isn't interpretability enough?",
+    "What are the reasons skeptics give for why peering inside models won't be enough?",
+])
+def test_sufficiency_denied_is_the_survey_s_insufficient(assistant, question):
+    # "enough" alone got The Goal's "well enough to"; "isn't ... enough" is the survey's "likely insufficient if"
+    answer = assistant.ask(question)
+    assert "Interpretability is likely insufficient if" in answer.text, answer.text
+
+
+def test_prominent_voices_are_the_survey_s_positions(assistant):
+    answer = assistant.ask("Where do prominent voices stand on whether interpretability can deliver safety?")
+    assert answer.text.startswith("Range of views on interpretability's role in AI safety"), answer.text

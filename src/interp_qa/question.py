@@ -171,6 +171,8 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
                             re.I)
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
+# Sufficiency denied: "isn't ... enough", "won't be enough", "not sufficient" (the words between are not the idiom's).
+NEGATED_ENOUGH = re.compile(r"\b(?:not|never|\w+n't)\b(?=[^.?!,;]{0,40}?\b(?:enough|sufficient|suffice)\b)", re.I)
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
                           rf"^\W*when\s+{CONDITIONAL_MODALS}|"
                           # "When is interpretability most useful?", "Where is it least needed?": no date, no place
@@ -211,7 +213,7 @@ class Question:
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
-    yes_no: bool = False  # "Are 70% of the features interpretable?": yes or no, not "the case for and against"
+    yes_no: bool = False  # "Is AI control enough ...?": a yes-or-no question, not "the case for and against"
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -285,8 +287,11 @@ class QuestionReader:
     def synonym_matches(self, question: str) -> list[tuple[str, str]]:
         """(corpus word, the everyday words that stand for it) in a question: ("weaknesses", "drawbacks")."""
         low = question.lower()
-        return [(word, m.group(0)) for word, alts in self.synonyms
-                if (m := alts.search(question)) and word not in low]
+        out = [(word, m.group(0)) for word, alts in self.synonyms if (m := alts.search(question)) and word not in low]
+        # "Why isn't interpretability enough?", "why peering inside won't be enough": the survey's "insufficient"
+        if (m := NEGATED_ENOUGH.search(question)) and "insufficient" not in low:
+            out.append(("insufficient", m.group(0)))
+        return out
 
     @functools.cached_property
     def label_stems(self) -> set[str]:
