@@ -626,3 +626,9 @@ def test_sufficiency_denied_is_the_survey_s_insufficient(assistant, question):
 def test_prominent_voices_are_the_survey_s_positions(assistant):
     answer = assistant.ask("Where do prominent voices stand on whether interpretability can deliver safety?")
     assert answer.text.startswith("Range of views on interpretability's role in AI safety"), answer.text
+
+
+def test_what_would_have_to_be_true_asks_for_conditions(assistant):
+    answer = assistant.ask("What would have to be true for interpretability to be enough for safety?")
+    assert "Interpretability might be sufficient if" in answer.text, answer.text
+    assert "Understanding translates to control" in answer.text

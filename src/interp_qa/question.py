@@ -175,6 +175,9 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
 NEGATED_ENOUGH = re.compile(r"\b(?:not|never|\w+n't)\b(?=[^.?!,;]{0,40}?\b(?:enough|sufficient|suffice)\b)", re.I)
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
                           rf"^\W*when\s+{CONDITIONAL_MODALS}|"
+                          # "What would have to be true for interpretability to be enough?"
+                          r"\bwhat (?:would|will|must|has to|needs? to)\s+(?:have to\s+|need to\s+)?"
+                          r"(?:be true|happen)\b|"
                           # "When is interpretability most useful?", "Where is it least needed?": no date, no place
                           r"^\W*(?:when|where)\b[^?]*\b(?:most|least)\b(?:\s+(?:and|or)\s+(?:most|least))?\s+"
                           r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
