@@ -632,3 +632,9 @@ def test_what_would_have_to_be_true_asks_for_conditions(assistant):
     answer = assistant.ask("What would have to be true for interpretability to be enough for safety?")
     assert "Interpretability might be sufficient if" in answer.text, answer.text
     assert "Understanding translates to control" in answer.text
+
+
+def test_schools_of_thought_are_the_survey_s_camps(assistant):
+    answer = assistant.ask("What schools of thought exist inside the interpretability community?")
+    assert "Mechanistic Interpretability Camp" in answer.text, answer.text
+    assert "Pragmatic/Behavioral Camp" in answer.text
