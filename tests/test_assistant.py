@@ -638,3 +638,17 @@ def test_schools_of_thought_are_the_survey_s_camps(assistant):
     answer = assistant.ask("What schools of thought exist inside the interpretability community?")
     assert "Mechanistic Interpretability Camp" in answer.text, answer.text
     assert "Pragmatic/Behavioral Camp" in answer.text
+
+
+def test_differ_is_the_comparison_s_verb_not_the_word_different(assistant):
+    # "differ" stems as "Different Risk Models" does: the risk models answered
+    answer = assistant.ask("How do the two philosophies of interpretability research differ?")
+    assert "Mechanistic Interpretability Camp" in answer.text, answer.text
+    assert "Pragmatic/Behavioral Camp" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What did 2024 bring for interpretability?", "What came out in 2024?"])
+def test_what_a_year_brought_is_its_events(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.text.startswith("- 2024 (Jan): 8-layer SAE features"), answer.text
+    assert "2024 (Jul): MAIA" in answer.text

@@ -185,7 +185,10 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
                           # "What happened in 2024?": the events of that year
-                          r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b", re.I)
+                          r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b|"
+                          # "What did 2024 bring for interpretability?", "What came out in 2024?"
+                          r"\bwhat did (?:19|20)\d\d (?:bring|hold|see|deliver)\b|"
+                          r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
 DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\bwhich\b[^?]*,?\s+and which\b|"
