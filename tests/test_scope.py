@@ -34,3 +34,10 @@ def test_the_survey_s_question_in_a_reader_s_words_gets_its_verdict(assistant, q
     assert "well enough to" not in answer.text
     # ... a section about what the question names: the verdict on interpretability is not RLHF's
     assert "RLHF" in assistant.ask("Is RLHF enough?").text.split("\n")[0]
+
+
+def test_a_phrase_s_corpus_word_tells_what_a_question_about_the_survey_asks(assistant):
+    # "open questions" are the cruxes; its own words weigh little, and "biggest" alone was read as the topic
+    answer = assistant.ask("What are the biggest open questions in this debate?")
+    assert not answer.abstained and "Can deceptive AI hide deception from interpretability?" in answer.text, answer.text
+    assert assistant.ask("What does the survey say about watermarking?").abstained

@@ -36,6 +36,7 @@ from .weights import (
     SCOPE_SIDE_NAMED,
     SCOPE_SPREAD,
     SCOPE_TOP_PASSAGES,
+    SYNONYM_WEIGHT,
 )
 
 # A month a reader names with its year ("Jan 2024", "May 2024", "July 2024"); capitalised, so "may" is no month.
@@ -144,7 +145,9 @@ class ScopeFinder:
                     return [absent_stems[s] for s in own]
         if not q.about_document:
             return []
-        telling = [s for s, w in q.terms.items() if w >= 1.0
+        # (the corpus word a reader's phrase stands for tells as much: "open questions" are its cruxes, and "What are
+        # the biggest open questions in this debate?" was refused for "biggest")
+        telling = [s for s, w in q.terms.items() if w >= SYNONYM_WEIGHT
                    and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)]
         return absent if telling and all(s in absent_stems for s in telling) else []
 
