@@ -652,3 +652,13 @@ def test_what_a_year_brought_is_its_events(assistant, question):
     answer = assistant.ask(question)
     assert answer.text.startswith("- 2024 (Jan): 8-layer SAE features"), answer.text
     assert "2024 (Jul): MAIA" in answer.text
+
+
+@pytest.mark.parametrize("question", ["How do the labs compare to each other?",
+                                      "How do the labs' headline results stack up against each other?"])
+def test_each_other_compares_every_row_not_two_sides(assistant, question):
+    # "each other" was read as a second side: "How do the labs' headline results" against "each other" was refused
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.scope == "section", answer.text
+    assert all(lab in answer.text for lab in ("Anthropic", "OpenAI", "DeepMind", "MIT (MAIA)"))
+    assert "Scaling Monosemanticity" in answer.text

@@ -191,7 +191,8 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
-DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\bwhich\b[^?]*,?\s+and which\b|"
+DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\b(?:each other|one another)\b|"
+                            r"\bwhich\b[^?]*,?\s+and which\b|"
                             r"\b([a-z]+) by \1\b|"
                             # "Which approaches are not in production?": the rows that do not say it, read off the
                             # whole column (the rows that say "production" answered)
@@ -645,6 +646,10 @@ NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "W
              "Should", "Would", "Will", "How", "When", "Where", "Why", "And", "Or", "The", "A", "An", "In", "On"}
 
 
+# "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
+RECIPROCAL_RE = re.compile(r"\b(?:each other|one another)\b", re.I)
+
+
 def comparison_sides(question: str) -> list[str]:
     """The sides of a comparison, each with the shared words of the question.
 
@@ -656,6 +661,8 @@ def comparison_sides(question: str) -> list[str]:
     question that compares nothing gives [question].
     """
     q = question.strip().rstrip("?.! ")
+    if RECIPROCAL_RE.search(q):
+        return [question]  # "How do the labs compare to each other?": all of them, no two sides
     m = COMPARE_RE.match(q)
     if m:
         a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4") or m.group("a5")

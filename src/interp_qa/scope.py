@@ -94,10 +94,11 @@ class ScopeFinder:
         if q.distributive and not q.chronology and len(q.sides) != 2:
             # "How does each approach rate on ...?", "Which are in production and which are still research?": the
             # table whose rows the best units are, its asked column first (two production rows answered the second)
-            # (a table of the section the best unit is in: "How far are we from mapping every concept ...?" is answered
+            # (a table in the section the best unit is in: "How far are we from mapping every concept ...?" is answered
             # by the sentence and table of Scalability Challenge, not by Remaining Challenges' "may not map" row)
             rows = [u for u in units[:DISTRIBUTIVE_UNITS] if u.kind == "row" and not self.names_row(q, u)
-                    and u.passage.section == units[0].passage.section and u.passage.source == units[0].passage.source]
+                    and u.passage.source == units[0].passage.source
+                    and (u.passage.section + PATH_SEP).startswith(units[0].passage.section + PATH_SEP)]
             if rows:
                 sec = self.tree.of(rows[0].passage)[-1]
                 text, cites = section_digest(self.tree, sec, self.column_weight(q, sec), focus=self.focus(q))
