@@ -269,6 +269,23 @@ def test_synonym_file_errors_name_the_line(tmp_path):
     assert load_synonyms(path) == []  # an empty file turns expansion off
 
 
+def test_a_synonym_file_says_which_corpus_words_are_labels(tmp_path):
+    from interp_qa.question import load_synonym_labels, load_synonyms
+
+    path = tmp_path / "syn.txt"
+    path.write_text("weaknesses: drawbacks\n")
+    assert load_synonym_labels(path) is None  # no sections: every group is a label, as before sections
+    path.write_text("[labels]\nweaknesses: drawbacks\n[words]\nrlhf: human feedback\n")
+    assert load_synonym_labels(path) == {"weaknesses"}
+    assert load_synonyms(path) == [("weaknesses", ["drawbacks"]), ("rlhf", ["human feedback"])]
+
+
+def test_a_follow_up_naming_a_word_with_synonyms_is_a_new_subject_not_a_label(assistant):
+    # "RLHF" has everyday words ("human feedback") but is no label: "What about RLHF?" asks RLHF's strengths
+    answer = assistant.ask("What about RLHF?", history=["What are the strengths of interpretability?"])
+    assert answer.text.startswith("Constitutional AI / RLHF [1]\n- Strengths:"), answer.text
+
+
 def test_every_matching_table_row_answers(assistant):
     answer = assistant.ask("Which safety techniques are mature enough to be used in production?")
     assert "RLHF" in answer.text and "Red-Teaming" in answer.text

@@ -77,12 +77,14 @@ class Assistant:
         """The question reader, unit scorer and composer, built on the loaded index's statistics."""
         if self._steps is None:
             from .compose import Composer
-            from .question import QuestionReader, load_synonyms
+            from .question import QuestionReader, load_synonym_labels, load_synonyms
             from .rerank import UnitScorer
 
             stats = self.retriever
             scorer = UnitScorer(stats)
-            self._steps = (QuestionReader(stats, load_synonyms(self.settings.synonyms)), scorer,
+            reader = QuestionReader(stats, load_synonyms(self.settings.synonyms),
+                                    load_synonym_labels(self.settings.synonyms))
+            self._steps = (reader, scorer,
                            Composer(stats, scorer, self.settings.min_similarity, stats.tree, stats.main_document,
                                     stats.documents))
         return self._steps

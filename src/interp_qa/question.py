@@ -279,10 +279,13 @@ class QuestionReader:
     Args:
         stats: corpus statistics (stems, document frequencies), from the loaded index.
         synonyms: (corpus word, everyday words) groups, from :func:`load_synonyms`.
+        labels: which of their corpus words are the survey's labels, from :func:`load_synonym_labels`.
     """
 
-    def __init__(self, stats: CorpusStats, synonyms: list[tuple[str, list[str]]] | None = None) -> None:
+    def __init__(self, stats: CorpusStats, synonyms: list[tuple[str, list[str]]] | None = None,
+                 labels: set[str] | None = None) -> None:
         self.stats = stats
+        self.labels = labels  # the corpus words of the synonyms that are the survey's labels (None: all are)
         # (corpus word, pattern of the everyday words a question may use for it)
         self.synonyms = [(word, re.compile(r"\b(?:" + "|".join(map(re.escape, alts)) + r")\b", re.I))
                          for word, alts in (synonyms or []) if alts]
@@ -304,7 +307,8 @@ class QuestionReader:
     def label_stems(self) -> set[str]:
         """The stems of the survey's labels that the synonym file gives other words for ("strengths", "best for",
         "maturity"); not its phrases ("loss of control": "control" is no label)."""
-        return {stems[0] for word, _ in self.synonyms if len(stems := self.content_stems(word)) == 1}
+        return {stems[0] for word, _ in self.synonyms if len(stems := self.content_stems(word)) == 1
+                and (self.labels is None or word in self.labels)}
 
     def synonym_sources(self, matches: list[tuple[str, str]], terms: dict[str, float]) -> dict[str, str]:
         """For each corpus stem a synonym adds, the stem of the reader's word it stands for, the rarer when the
@@ -582,22 +586,39 @@ def counted_noun(text: str) -> str | None:
 
 
 def load_synonyms(path: Path | None = None) -> list[tuple[str, list[str]]]:
-    """Synonym groups, one per line: ``corpus word: everyday word, other words``; # starts a comment."""
+    """Synonym groups, one per line: ``corpus word: everyday word, other words``; # starts a comment, and a
+    ``[labels]`` or ``[words]`` line starts a section (see :func:`load_synonym_labels`)."""
+    return [(word, others) for word, others, _ in _synonym_groups(path)]
+
+
+def load_synonym_labels(path: Path | None = None) -> set[str] | None:
+    """The corpus words of the synonym file's ``[labels]`` groups (None for a file without sections: all are)."""
+    groups = _synonym_groups(path)
+    if all(kind is None for _, _, kind in groups):
+        return None
+    return {word for word, _, kind in groups if kind == "labels"}
+
+
+def _synonym_groups(path: Path | None) -> list[tuple[str, list[str], str | None]]:
     from importlib import resources
 
     text = path.read_text(encoding="utf-8") if path else (
         resources.files("interp_qa").joinpath("synonyms.txt").read_text(encoding="utf-8"))
     groups = []
+    kind = None
     for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
+            continue
+        if line in ("[labels]", "[words]"):
+            kind = line.strip("[]")
             continue
         word, sep, alts = line.partition(":")
         others = [a.strip().lower() for a in alts.split(",") if a.strip()]
         if not sep or not word.strip() or not others:
             raise ValueError(f"{path or 'synonyms.txt'}:{n}: expected 'corpus word: other word, other word', "
                              f"got {line!r}")
-        groups.append((word.strip().lower(), others))
+        groups.append((word.strip().lower(), others, kind))
     return groups
 
 
