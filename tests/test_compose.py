@@ -969,3 +969,10 @@ def test_two_versions_asked_get_a_fact_for_each(assistant):
     answer = assistant.ask("When did Gemma Scope and Gemma Scope 2 come out?")
     assert "2024 (Jul)" in answer.text and "2025" in answer.text, answer.text
     assert "2024" not in assistant.ask("When was Gemma Scope 2 released?").text
+
+
+def test_a_unit_naming_all_that_is_asked_answers_though_a_word_of_the_question_is_missing(assistant):
+    # "used" is in no passage that names MIB and LoBOX: two acronyms are close to nothing, and it was refused
+    answer = assistant.ask("What are MIB and LoBOX used for?")
+    assert not answer.abstained and "empirical benchmarks (MIB and LoBOX)" in answer.text, answer.text
+    assert assistant.ask("What is LoBOX's license?").abstained  # the thing asked of them must be said too

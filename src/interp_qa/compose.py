@@ -51,6 +51,7 @@ from .weights import (
     LIST_TIE_ITEMS,
     LIST_TIE_SHARE,
     MIN_COVERAGE,
+    NAMED_COVER,
     RELATED_BELOW_COVER,
     RELATED_MIN_CHARS,
     RELATED_PASSAGES,
@@ -215,12 +216,15 @@ class Composer:
         have = self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}")
         return any(self.scorer.stem_set(t) <= have for t in q.context_terms)
 
-    @staticmethod
-    def says_every_name(q: Question, units: list[Unit]) -> bool:
-        """Whether a unit names what the question names and holds all its words, however far its embedding is:
-        "What are MIB and LoBOX?" was refused (two acronyms are close to nothing), though a summary names both."""
+    def says_every_name(self, q: Question, units: list[Unit]) -> bool:
+        """Whether a unit names all that the question names and holds most of its words (by weight), however far
+        its embedding is: "What are MIB and LoBOX?" was refused (two acronyms are close to nothing), though a summary
+        names both; so was "What are MIB and LoBOX used for?", whose "used" the summary does not say."""
         said = {s for s, w in q.terms.items() if w >= 1.0}
-        return bool(q.naming) and bool(said) and any(said <= u.covered for u in units)
+        total = sum(self.stats.idf(s) for s in said)
+        return bool(q.naming) and bool(said) and any(
+            len(q.names_in(self.scorer.words_and_stems(u.text))) == len(q.naming)
+            and sum(self.stats.idf(s) for s in said & u.covered) >= NAMED_COVER * total for u in units)
 
     def lists_works(self, q: Question, p: Passage) -> bool:
         """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,

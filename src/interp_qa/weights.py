@@ -95,6 +95,9 @@ NAMING_DF_SHARE = 0.2
 # A word in more than this share of passages is the corpus's everyday word ("interpretability"): it names no
 # table column (session 17, h71).
 EVERYDAY_SHARE = 0.5
+# A unit naming all that a question names answers however far its embedding is, when it also holds this share of the
+# question's weight ("What are MIB and LoBOX used for?": all but "used"; session 17).
+NAMED_COVER = 0.5
 
 # ----- abstention -------------------------------------------------------------------------------------
 # Below this best similarity, an answer must also cover this share of the question's weight
