@@ -976,3 +976,10 @@ def test_a_unit_naming_all_that_is_asked_answers_though_a_word_of_the_question_i
     answer = assistant.ask("What are MIB and LoBOX used for?")
     assert not answer.abstained and "empirical benchmarks (MIB and LoBOX)" in answer.text, answer.text
     assert assistant.ask("What is LoBOX's license?").abstained  # the thing asked of them must be said too
+
+
+def test_the_survey_s_author_is_not_another_work_s_authors(assistant):
+    # "wrote" is the synonym file's "authors": counting the RLHF summary's "The authors argue" as saying who wrote
+    # the survey answered it with that summary
+    answer = assistant.ask("Who wrote the survey?")
+    assert answer.abstained, answer.text

@@ -341,8 +341,6 @@ class Composer:
         context = " ".join(f"{u.passage.title} {u.passage.section} {u.passage.text}" for u in chosen)
         have = self.scorer.stem_set(context)
         current = q.said()
-        # A reader's word is covered by the corpus word it stands for ("labs" by "Organization").
-        have |= {r for c, r in q.synonym_of.items() if c in have}
         total = sum(self.stats.idf(s) for s in current)
         return sum(self.stats.idf(s) for s in current if s in have) / total if total else 1.0
 
