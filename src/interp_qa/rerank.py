@@ -123,7 +123,7 @@ class UnitScorer:
                 # A front-matter line names its document only through the title (names_document weighs that).
                 ctx_weight = META_CONTEXT_WEIGHT if u.kind == "meta" else 1.0
                 lexical += ctx_weight * sum(q.terms[s] * self.stats.idf(s) for s in ctx)
-                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u, q))
+                u.score = lexical / total + rank_weight / (1 + rank) + type_bonus(q, stated(u, q), p.section)
                 if u.kind == "meta":
                     if names_doc is None:
                         names_doc = self.names_document(q, p)
@@ -256,10 +256,15 @@ def stated(u: Unit, q: Question | None = None) -> str:
     return "\n".join(v for _, v in cells)
 
 
-def type_bonus(q: Question, text: str) -> float:
-    """Favour units holding the kind of fact asked for (a number the question does not contain)."""
+def type_bonus(q: Question, text: str, section: str | None = None) -> float:
+    """Favour units holding the kind of fact asked for (a number the question does not contain). A list item's
+    numbering ("5. Be tamper-proof") is no amount, unless its section is headed with what is counted ("How many
+    references ...?": the References list's last number)."""
     qtype = q.qtype
     asked = set(NUMBER_RE.findall(q.text))
+    if section is not None and qtype == "count" and ITEM_NUMBER_RE.match(text) and not (
+            q.counted and q.counted.lower()[:5] in section.lower()):
+        text = ITEM_NUMBER_RE.sub("", text, count=1)
     if qtype == "count" and q.share:
         return COUNT_BONUS if SHARE_RE.search(text) else 0.0
     if qtype == "count" and fact_numbers(text, asked, q.counted):
@@ -302,6 +307,8 @@ def fact_numbers(text: str, asked: set[str], counted: str | None = None) -> list
     return out
 
 
+# A list item's number: "5. Be tamper-proof", "2) Verify alignment".
+ITEM_NUMBER_RE = re.compile(r"^\W*\d{1,2}[.)]\s")
 # "1-layer", "8-layer": a number joined to the word it describes.
 COMPOUND_RE = re.compile(r"-([a-z]{3,})\b")
 
