@@ -577,9 +577,15 @@ def test_a_share_is_answered_by_the_cell_holding_one(assistant):
     ("Did Anthropic find features for flattery?", "Sycophancy features"),
     ("Can interpretability catch an AI that is lying?", "Can deceptive AI hide deception from interpretability?"),
     ("Which approaches could work by themselves?", "Sufficiency Alone"),
+    ("What is interpretability research aiming for?", "The Goal"),
+    ("What would we give up by building AI to be interpretable from the ground up?", "less capable"),
+    ("What kinds of AI systems would be easier to understand by construction?", "Modular architectures"),
+    ("Can't we just keep a dangerous AI boxed in?", "AI Control"),
+    ("What does interpretability struggle with?", "Neural network dark matter"),
 ])
-def test_everyday_words_for_the_survey_s_labels(assistant, question, says):
-    # misuse, sycophancy, deception, alone: the corpus's words for abusing, flattery, lying, by themselves
+def test_everyday_words_for_the_survey_s_words(assistant, question, says):
+    # misuse, sycophancy, deception, alone, goal, tradeoff, designing, containment, challenge: the corpus's words for
+    # abusing, flattery, lying, by themselves, aiming for, give up, by construction, boxed in, struggle with
     answer = assistant.ask(question)
     assert says in answer.text.split("\n\n")[0], answer.text
 
@@ -596,20 +602,6 @@ def test_each_row_of_a_table_is_asked_only_of_the_best_evidence_s_table(assistan
 ])
 def test_an_idiom_s_words_weigh_less_than_the_corpus_word_it_stands_for(assistant, question, says):
     # "way" of "standing in the way" got RLHF's "only way"; "achieve" of "trying to achieve" the requirements list
-    answer = assistant.ask(question)
-    assert says in answer.text.split("\n\n")[0], answer.text
-
-
-@pytest.mark.parametrize(("question", "says"), [
-    ("What is interpretability research aiming for?", "The Goal"),
-    ("What would we give up by building AI to be interpretable from the ground up?", "less capable"),
-    ("What kinds of AI systems would be easier to understand by construction?", "Modular architectures"),
-    ("Can't we just keep a dangerous AI boxed in?", "AI Control"),
-    ("What does interpretability struggle with?", "Neural network dark matter"),
-])
-def test_more_everyday_words_for_the_survey_s_labels(assistant, question, says):
-    # goal, tradeoff, designing, containment, challenge: the corpus's words for aiming for, give up, by
-    # construction, boxed in, struggle with
     answer = assistant.ask(question)
     assert says in answer.text.split("\n\n")[0], answer.text
 

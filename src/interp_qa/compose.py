@@ -399,30 +399,30 @@ class Composer:
         # is missing until a unit says it whole ("When did Gemma Scope and Gemma Scope 2 come out?": Gemma Scope's
         # row says "Gemma 2", not "Gemma Scope 2").
         said = " ".join(phrase_words(" ".join(u.text for u in chosen)))
+
+        def add_best(near: list[Unit]) -> None:
+            # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
+            nonlocal said
+            extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
+            if extra and extra not in chosen and len(chosen) < 3:
+                chosen.append(extra)
+                covered.update(extra.covered)
+                said += " " + " ".join(phrase_words(extra.text))
+
         for term in q.key_terms:
             stems = q.key_stems.get(term, set())
             whole = None  # a versioned name, as its words: "gemma scope 2"
             if any(c.isdigit() for c in term) and len(phrase_words(term)) > 1:
                 whole = re.compile(rf"\b{' '.join(phrase_words(term))}\b")
             if stems and (not stems & covered or whole is not None and not whole.search(said)):
-                near = [u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score
-                        and (whole is None or whole.search(" ".join(phrase_words(u.text))))]
-                # "Did A or B extract more?": B's side is the unit holding B's number, when one does.
-                extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
-                if extra and extra not in chosen and len(chosen) < 3:
-                    chosen.append(extra)
-                    covered |= extra.covered
-                    said += " " + " ".join(phrase_words(extra.text))
+                add_best([u for u in units[1:12] if stems & u.own and u.score >= SIDE_SHARE * best.score
+                          and (whole is None or whole.search(" ".join(phrase_words(u.text))))])
         # A name asked both bare and with its version ("Gemma Scope and Gemma Scope 2") is said bare only by a unit
         # that names it without the version: the best unit may say only "Gemma Scope 2".
         for bare in versioned_and_bare(q.text):
             if not bare.search(said):
-                near = [u for u in units[1:12] if bare.search(" ".join(phrase_words(u.text)))
-                        and u.score >= SIDE_SHARE * best.score]
-                extra = next((u for u in near if type_bonus(q, u.text) > 0), near[0] if near else None)
-                if extra and extra not in chosen and len(chosen) < 3:
-                    chosen.append(extra)
-                    said += " " + " ".join(phrase_words(extra.text))
+                add_best([u for u in units[1:12] if bare.search(" ".join(phrase_words(u.text)))
+                          and u.score >= SIDE_SHARE * best.score])
         asked = set(NUMBER_RE.findall(q.text))
         given = {n for c in chosen for n in fact_numbers(c.text, asked, q.counted)} if q.qtype == "count" else set()
         for u in units[1:4]:

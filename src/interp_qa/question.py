@@ -191,7 +191,9 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
-DISTRIBUTIVE_Q = re.compile(r"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|\b(?:each other|one another)\b|"
+# "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
+RECIPROCAL = r"\b(?:each other|one another)\b"
+DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|{RECIPROCAL}|"
                             r"\bwhich\b[^?]*,?\s+and which\b|"
                             r"\b([a-z]+) by \1\b|"
                             # "Which approaches are not in production?": the rows that do not say it, read off the
@@ -350,8 +352,8 @@ class QuestionReader:
         matches = self.synonym_matches(question)
         expansion = [word for word, _ in matches]
         # The corpus's spelling of a British one ("behaviour"), for the BM25 search too.
-        expansion += [a for w in tokens(question) if w not in self.stats.vocab
-                      for a in american(w) if a in self.stats.vocab]
+        expansion += [a for w in tokens(question) if (spelled := american(w)) and w not in self.stats.vocab
+                      for a in spelled if a in self.stats.vocab]
         for s in self.content_stems(" ".join(expansion)):
             terms.setdefault(s, SYNONYM_WEIGHT)
         synonym_of = self.synonym_sources(matches, terms)
@@ -667,8 +669,7 @@ NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "W
              "Should", "Would", "Will", "How", "When", "Where", "Why", "And", "Or", "The", "A", "An", "In", "On"}
 
 
-# "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
-RECIPROCAL_RE = re.compile(r"\b(?:each other|one another)\b", re.I)
+RECIPROCAL_RE = re.compile(RECIPROCAL, re.I)
 
 
 def comparison_sides(question: str) -> list[str]:

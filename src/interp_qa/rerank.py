@@ -263,7 +263,7 @@ def type_bonus(q: Question, text: str, section: str | None = None) -> float:
     qtype = q.qtype
     asked = set(NUMBER_RE.findall(q.text))
     if section is not None and qtype == "count" and ITEM_NUMBER_RE.match(text) and not (
-            q.counted and q.counted.lower()[:5] in section.lower()):
+            q.counted and lancaster(q.counted) in lancaster_set(section)):
         text = ITEM_NUMBER_RE.sub("", text, count=1)
     if qtype == "count" and q.share:
         return COUNT_BONUS if SHARE_RE.search(text) else 0.0
