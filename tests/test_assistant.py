@@ -582,6 +582,9 @@ def test_a_share_is_answered_by_the_cell_holding_one(assistant):
     ("What kinds of AI systems would be easier to understand by construction?", "Modular architectures"),
     ("Can't we just keep a dangerous AI boxed in?", "AI Control"),
     ("What does interpretability struggle with?", "Neural network dark matter"),
+    ("What are the biggest open problems in interpretability?", "Neural network dark matter"),
+    # "sceptics" is the survey's "Skeptical", "part ways" its cruxes: refused as about nothing
+    ("Where do the enthusiasts and the sceptics part ways?", "(Confidence: medium)"),
 ])
 def test_everyday_words_for_the_survey_s_words(assistant, question, says):
     # misuse, sycophancy, deception, alone, goal, tradeoff, designing, containment, challenge: the corpus's words for
@@ -649,11 +652,21 @@ def test_schools_of_thought_are_the_survey_s_camps(assistant):
     assert "Pragmatic/Behavioral Camp" in answer.text
 
 
-def test_differ_is_the_comparison_s_verb_not_the_word_different(assistant):
-    # "differ" stems as "Different Risk Models" does: the risk models answered
-    answer = assistant.ask("How do the two philosophies of interpretability research differ?")
+@pytest.mark.parametrize("question", ["How do the two philosophies of interpretability research differ?",
+                                      "How do the two research cultures in interpretability diverge?"])
+def test_differ_is_the_comparison_s_verb_not_the_word_different(assistant, question):
+    # "differ" stems as "Different Risk Models" does: the risk models answered; "diverge" got RLHF's reward hacking
+    # ("in ways diverging from true human preferences")
+    answer = assistant.ask(question)
     assert "Mechanistic Interpretability Camp" in answer.text, answer.text
     assert "Pragmatic/Behavioral Camp" in answer.text
+
+
+def test_a_span_of_years_asks_for_the_events_between(assistant):
+    # "from 2020 to 2025" got the labs' 2024-2025 table
+    answer = assistant.ask("What's the story of interpretability research from 2020 to 2025?")
+    assert answer.text.startswith("- 2020: Circuits in CNNs"), answer.text
+    assert "2025: Gemma Scope 2" in answer.text
 
 
 @pytest.mark.parametrize("question", ["What did 2024 bring for interpretability?", "What came out in 2024?"])

@@ -46,4 +46,5 @@ def test_a_british_spelling_gives_its_american_form():
     assert american("analyse") == ["analyze"]
     assert american("modelling") == ["modeling"]
     assert american("centre") == ["center"]
+    assert american("sceptics") == ["skeptics"]  # the survey's "Skeptical"
     assert american("four") == [] and american("tell") == []

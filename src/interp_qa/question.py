@@ -188,7 +188,9 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b|"
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
                           r"\bwhat did (?:19|20)\d\d (?:bring|hold|see|deliver)\b|"
-                          r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b", re.I)
+                          r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b|"
+                          # "What's the story of interpretability research from 2020 to 2025?": the events between
+                          r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
 # "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
@@ -657,7 +659,7 @@ COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs
                         r"(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
                         r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$|"
                         r"^(?:how|in what ways?|where)\s+(?:do|does|did)\s+(?P<a3>.+?)\s+and\s+(?P<b3>.+?)\s+"
-                        r"(?:compare|differ|contrast)(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c3>.+))?$|"
+                        r"(?:compare|differ|diverge|contrast)(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c3>.+))?$|"
                         r"^(?:what|how)\s+(?:distinguishes|separates|sets apart)\s+(?P<a4>.+?)\s+from\s+(?P<b4>.+?)$|"
                         # "What do RLHF and red-teaming have in common?" ("common" matched "common alignment goals")
                         r"^what\s+(?:do|does|did)\s+(?P<a5>.+?)\s+and\s+(?P<b5>.+?)\s+(?:have|share) in common$",

@@ -53,7 +53,7 @@ STOPWORDS = set(
     actually really truly basically essentially exactly quite anyway far still already ever even anymore well overall
     itself themselves ourselves yourself yourselves myself himself herself whether
     happen happens happened happening
-    differ differs differed
+    differ differs differed diverge diverges diverged
     """.split()
 )
 # Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
@@ -74,7 +74,8 @@ def tokens(text: str) -> list[str]:
 # "organized", "analyse" -> "analyze", "centre" -> "center", "modelling" -> "modeling".
 BRITISH_SPELLINGS = [(re.compile(a), b) for a, b in (
     (r"our(s|ed|ing|al|ally)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
-    (r"ys(e|es|ed|ing)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ll(ed|ing|er|ers)$", r"l\1"), (r"ogue(s)?$", r"og\1"))]
+    (r"ys(e|es|ed|ing)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ll(ed|ing|er|ers)$", r"l\1"), (r"ogue(s)?$", r"og\1"),
+    (r"^scept", "skept"))]
 
 
 def american(word: str) -> list[str]:
