@@ -593,6 +593,23 @@ def test_everyday_words_for_the_survey_s_words(assistant, question, says):
     assert says in answer.text.split("\n\n")[0], answer.text
 
 
+@pytest.mark.parametrize(("question", "says"), [
+    # the approaches' sub-sections matched "method scale" best ("Scalable Oversight"): no row among them
+    ("How well does each safety method scale, according to the survey's comparison?",
+     "- Mechanistic Interpretability — Scalability: Unclear - major gap [1]"),
+    # "lies" is deception, "catching" detection: got "Can catch failures via testing"
+    ("How good is each alternative at catching a model that lies?",
+     "- Mechanistic Interpretability — Deception Detection: Potentially strong [1]"),
+    # "any single" asks it of every row as "each" does: got the verdict on interpretability alone
+    ("Does the survey think any single safety method is enough by itself?",
+     "- Mechanistic Interpretability — Sufficiency Alone: Unlikely [1]"),
+])
+def test_each_row_asked_by_a_column_s_header_reads_the_column(assistant, question, says):
+    answer = assistant.ask(question)
+    assert answer.text.startswith(says), answer.text
+    assert "AI Control —" in answer.text
+
+
 def test_each_row_of_a_table_is_asked_only_of_the_best_evidence_s_table(assistant):
     # "every concept" asks no table: Remaining Challenges' "Learned features may not map" row answered.
     answer = assistant.ask("How far are we from mapping every concept inside a frontier model?")

@@ -195,7 +195,7 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
 # model": the same thing asked of every row of a table, its column.
 # "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
 RECIPROCAL = r"\b(?:each other|one another)\b"
-DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every)\s+(?!other\b|of\b)[a-z]|{RECIPROCAL}|"
+DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every|any single|any one)\s+(?!other\b|of\b)[a-z]|{RECIPROCAL}|"
                             r"\bwhich\b[^?]*,?\s+and which\b|"
                             r"\b([a-z]+) by \1\b|"
                             # "Which approaches are not in production?": the rows that do not say it, read off the

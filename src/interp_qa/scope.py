@@ -103,6 +103,10 @@ class ScopeFinder:
                 sec = self.tree.of(rows[0].passage)[-1]
                 text, cites = section_digest(self.tree, sec, self.column_weight(q, sec), focus=self.focus(q))
                 return text, cites, "section"
+            table = self.named_column(q)
+            if table is not None:
+                text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
+                return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
         best = self.best_section(q, passages, section_sims)
         if best is not None:
@@ -405,6 +409,25 @@ class ScopeFinder:
             if stem in q.terms or (halves and all(h in q.terms for h in halves)):
                 said += self.stats.idf(stem)
         return weight > 0 and said / weight >= SCOPE_ROW_NAMED
+
+    def named_column(self, q: Question) -> Section | None:
+        """The main document's table with a column whose header the question names, when none of its rows is among
+        the best evidence: "How well does each safety method scale?" asks the Scalability column, though the
+        approaches' own sub-sections matched better."""
+        main = self.main_document() if self.main_document else None
+        if self.tree is None or main is None:
+            return None
+        weight = self.header_weight(q)
+        best, best_weight = None, 0.0
+        for key, sec in self.tree.sections.items():
+            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
+            headers = [h for h, _ in row_cells(rows[0].text)][1:] if rows else []  # the first names the row
+            for h in headers:
+                # every word of the header said, as it is or by a derived form ("scale": "Scalability")
+                said = all(weight(w) > 0 for w in tokens(h) if w not in STOPWORDS)
+                if said and weight(h) > best_weight:
+                    best, best_weight = sec, weight(h)
+        return best
 
     def header_weight(self, q: Question) -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
