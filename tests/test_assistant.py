@@ -610,6 +610,16 @@ def test_each_row_asked_by_a_column_s_header_reads_the_column(assistant, questio
     assert "AI Control —" in answer.text
 
 
+def test_an_amount_asked_of_each_row_is_the_column(assistant):
+    # "How many ... each ...?" got one row's amount (the frontier models' or OpenAI's)
+    answer = assistant.ask("How many features would each model need?")
+    assert "- GPT-2 — Estimated Features Needed: ≈1-10M" in answer.text, answer.text
+    assert "- Frontier models (2025+) — Estimated Features Needed: ≈10B+" in answer.text
+    answer = assistant.ask("How does every lab's feature count compare?")
+    assert answer.text.startswith("- Anthropic — Features Identified: 34 million features [1]"), answer.text
+    assert "- OpenAI — Features Identified: 16 million features [2]" in answer.text
+
+
 def test_each_row_of_a_table_is_asked_only_of_the_best_evidence_s_table(assistant):
     # "every concept" asks no table: Remaining Challenges' "Learned features may not map" row answered.
     answer = assistant.ask("How far are we from mapping every concept inside a frontier model?")

@@ -78,14 +78,15 @@ class ScopeFinder:
         the best re-ranked passages spread, answers it when it matches better than the best single
         unit covers the question's words.
         """
-        if self.tree is None or q.counted is not None or q.qtype in ("when", "who"):
-            return None  # "How many people ...?", "When ...?", "Who ...?" ask for one fact
+        if self.tree is None or q.qtype in ("when", "who") or (q.counted is not None and not q.distributive):
+            # "How many people ...?", "When ...?", "Who ...?" ask for one fact ("How many ... each ...?" a column)
+            return None
         # "How much bigger is GPT-4 than Claude 3 Sonnet?": each side's row holds its amount
         sides = self.comparison_passages(q, passages)
         if sides:
             text, cites = comparison(self.tree, sides)
             return text, cites, "comparison"
-        if q.qtype == "count" and type_bonus(q, units[0].text) > 0:
+        if q.qtype == "count" and not q.distributive and type_bonus(q, units[0].text) > 0:
             return None  # an amount asked for, and the best unit holds one: that is the answer
         if q.definition is not None and q.definition.match(units[0].text):
             return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
