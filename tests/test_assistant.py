@@ -610,6 +610,15 @@ def test_each_row_asked_by_a_column_s_header_reads_the_column(assistant, questio
     assert "AI Control —" in answer.text
 
 
+def test_an_abbreviation_is_mentioned_by_its_long_form(assistant):
+    # "SAEs" is what the corpus spells out as "sparse autoencoders (SAEs)": the sentence saying "sparse autoencoder
+    # methods face a fundamental trade-off" mentions them (the timeline's "8-layer SAE features" answered)
+    answer = assistant.ask("What is the trade-off involved with SAEs?")
+    assert answer.text.startswith("Current sparse autoencoder methods face a fundamental trade-off"), answer.text
+    assert assistant.read_question("What is the trade-off involved with SAEs?").spelled == {
+        "SAEs": {"spars", "autoencod"}}
+
+
 def test_an_amount_asked_of_each_row_is_the_column(assistant):
     # "How many ... each ...?" got one row's amount (the frontier models' or OpenAI's)
     answer = assistant.ask("How many features would each model need?")

@@ -48,3 +48,16 @@ def test_a_british_spelling_gives_its_american_form():
     assert american("centre") == ["center"]
     assert american("sceptics") == ["skeptics"]  # the survey's "Skeptical"
     assert american("four") == [] and american("tell") == []
+
+
+def test_the_abbreviations_a_text_spells_out():
+    from interp_qa.text import long_forms
+
+    assert long_forms("Anthropic applies sparse autoencoders (SAEs) to extract features.") == {
+        "sae": "sparse autoencoders"}
+    assert long_forms("Reinforcement Learning from Human Feedback (RLHF) and AI Feedback (RLAIF) methods") == {
+        "rlhf": "reinforcement learning from human feedback"}
+    assert long_forms("MAIA (Multimodal Automated Interpretability Agent), a system") == {
+        "maia": "multimodal automated interpretability agent"}
+    # a long form never reaches across a line: a record's "- MAIA" then "organization: MIT (MAIA)"
+    assert long_forms("link_texts:\n- MAIA\norganization: MIT (MAIA)") == {}

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sections import PATH_SEP
-from .text import add_known_stems, lancaster, phrase_words, tokens
+from .text import add_known_stems, lancaster, long_forms, phrase_words, tokens
 from .types import Passage
 from .weights import MISSPELLING_SIMILARITY
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("interp_qa")
 
-FORMAT = 4  # bumped when the saved files change shape (4: cards carry table headers); an older folder is rebuilt
+FORMAT = 5  # bumped when the saved files change shape (5: abbreviations spelled out); an older folder is rebuilt
 LOOKUP_CACHE = 65_536  # words per lookup table kept in memory after their first query
 
 
@@ -122,6 +122,7 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
     vocab: set[str] = set()
     df: Counter[str] = Counter()
     numbered: set[tuple[str, ...]] = set()
+    spelled: dict[str, str] = {}  # abbreviation -> long form ("sae" -> "sparse autoencoders")
     documents: dict[str, list] = {}  # source -> [title, passages, sections]
     for row in read_rows(collection):
         nodes.append(TextNode(id_=row.id, text=row.text))
@@ -129,6 +130,8 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
         vocab.update(words)
         df.update(set(stemmer.stemWords(words)))
         numbered.update(numbered_phrases(phrase_words(row.text)))
+        for short, long in long_forms(row.text).items():
+            spelled.setdefault(short, long)
         doc = documents.setdefault(str(row.meta.get("source", "")), [str(row.meta.get("title", "")), 0, set()])
         doc[1] += 1
         path = str(row.meta.get("section") or "")
@@ -156,6 +159,8 @@ def build(settings: Settings, collection: Collection, embed: BaseEmbedding) -> P
         db.execute("CREATE TABLE documents (source TEXT PRIMARY KEY, title TEXT, passages INTEGER)")
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE cards (hash TEXT PRIMARY KEY, vector BLOB) WITHOUT ROWID")
+        db.execute("CREATE TABLE long_forms (short TEXT PRIMARY KEY, long TEXT) WITHOUT ROWID")
+        db.executemany("INSERT INTO long_forms VALUES (?, ?)", sorted(spelled.items()))
         db.executemany("INSERT INTO vocab VALUES (?)", ((w,) for w in vocab))
         db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
         db.executemany("INSERT INTO numbered VALUES (?)", ((" ".join(p),) for p in numbered))
@@ -291,6 +296,7 @@ class GenerationFiles:
         self.heads = Lookup(self.db, lock, "SELECT 1 FROM vocab WHERE word > ?1 || '-' AND word < ?1 || '.' LIMIT 1")
         add_known_stems(Lookup(self.db, lock, "SELECT stem FROM lancaster WHERE word = ?"))
         self.card_vectors = Lookup(self.db, lock, "SELECT vector FROM cards WHERE hash = ?")
+        self.long_forms = Lookup(self.db, lock, "SELECT long FROM long_forms WHERE short = ?")
         self._lock = lock
         self.bm25: BM25Retriever = MatchingBM25Retriever.from_persist_dir(str(path / "bm25"), mmap=True,
                                                                           show_progress=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,6 +26,7 @@ class CorpusStats(Protocol):
     vocab: Container[str]  # every word of the corpus
     numbered: Container[tuple[str, ...]]  # "word + numbers" phrases the corpus names: ("claude", "3")
     heads: Container[str]  # words that begin the corpus's hyphenated words: "gpt" of "gpt-4"
+    long_forms: Callable[[str], str | None]  # an abbreviation the corpus spells out: "sae" -> "sparse autoencoders"
     size: int  # passages in the index
 
     def stem_all(self, words: list[str]) -> list[str]: ...
@@ -241,6 +242,8 @@ class Question:
     # Key terms rare enough to say what the question is about ("RLHF", "Gemma Scope"; "AI", in most passages, is
     # not) -> the words and stems a passage holds when it mentions the term.
     naming: dict[str, set[str]] = field(default_factory=dict)
+    # A naming abbreviation -> the stems of its long form, which mention it all together ("SAEs": "sparse autoencoders")
+    spelled: dict[str, set[str]] = field(default_factory=dict)
     # Re-ranked candidates past the top_k of the first search: where composition looks for a passage mentioning
     # what the question names when none of the top passages does.
     reserve: list[Passage] = field(default_factory=list)
@@ -259,7 +262,8 @@ class Question:
 
     def names_in(self, have: set[str]) -> list[str]:
         """The naming terms that ``have`` (a text's words and stems) mentions."""
-        return [t for t, forms in self.naming.items() if forms & have]
+        return [t for t, forms in self.naming.items()
+                if forms & have or (t in self.spelled and self.spelled[t] <= have)]
 
     @property
     def standalone(self) -> str | None:
@@ -419,6 +423,7 @@ class QuestionReader:
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.naming = self.naming(q.key_terms)
+        q.spelled = self.spelled(q.naming)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
         q.words = {st: w for w, st in zip(words, self.stats.stem_all(words), strict=True) if st in terms}
@@ -460,6 +465,16 @@ class QuestionReader:
             stems = self.stats.stem_all(words)
             if stems and any(self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n for s in stems):
                 out[term] = set(words) | set(stems)
+        return out
+
+    def spelled(self, naming: dict[str, set[str]]) -> dict[str, set[str]]:
+        """The naming abbreviations the corpus spells out, each with its long form's stems: a passage that says
+        "sparse autoencoder methods" mentions the "SAEs" a question names."""
+        out = {}
+        for term in naming:
+            long = self.stats.long_forms(term.lower().removesuffix("s")) if ACRONYM_RE.fullmatch(term) else None
+            if long:
+                out[term] = set(self.stats.stem_all([w for w in tokens(long) if w not in STOPWORDS]))
         return out
 
     def content_stems(self, text: str) -> list[str]:

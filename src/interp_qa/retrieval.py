@@ -64,6 +64,7 @@ class Retriever:
         self.doc_freq = self.files.doc_freq
         self.numbered = self.files.numbered
         self.heads = self.files.heads
+        self.long_forms = self.files.long_forms
         self.misspells = self.files.misspells
         self.stemmer = Stemmer.Stemmer("english")
         self._query_vectors: dict[str, list[float]] = {}

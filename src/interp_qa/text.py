@@ -196,7 +196,8 @@ def long_form(short: str, text: str) -> tuple[str, str] | None:
     for m in re.finditer(r"\(([^()]{1,80})\)", text):
         inside = m.group(1).strip()
         if inside.lower().removesuffix("s") == want:  # "sparse autoencoders (SAEs)": the words before it
-            words = text[: m.start()].split()[-min(len(want) + 5, 2 * len(want)):]
+            # (on its line: "- MAIA\norganization: MIT (MAIA)" spells nothing out)
+            words = text[: m.start()].rsplit("\n", 1)[-1].split()[-min(len(want) + 5, 2 * len(want)):]
             found = _fit(want, " ".join(words))
             if found:
                 return inside, found
@@ -206,6 +207,20 @@ def long_form(short: str, text: str) -> tuple[str, str] | None:
             if found == inside:
                 return before.group(1), inside
     return None
+
+
+# Where a text may spell out an abbreviation: "sparse autoencoders (SAEs)", "MAIA (Multimodal ...)".
+SPELLED_OUT_RE = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,11})\)|\b([A-Z][A-Za-z0-9-]{1,11})(?=\s*\()")
+
+
+def long_forms(text: str) -> dict[str, str]:
+    """Every abbreviation ``text`` spells out, by its lower-case singular: {"sae": "sparse autoencoders"}."""
+    out = {}
+    for m in SPELLED_OUT_RE.finditer(text):
+        short = m.group(1) or m.group(2)
+        if sum(c.isupper() for c in short) >= 2 and (found := long_form(short, text)):
+            out[short.lower().removesuffix("s")] = found[1].lower()
+    return out
 
 
 def _fit(short: str, long: str) -> str | None:
