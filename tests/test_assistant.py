@@ -698,11 +698,30 @@ def test_differ_is_the_comparison_s_verb_not_the_word_different(assistant, quest
     assert "Pragmatic/Behavioral Camp" in answer.text
 
 
-def test_a_span_of_years_asks_for_the_events_between(assistant):
-    # "from 2020 to 2025" got the labs' 2024-2025 table
-    answer = assistant.ask("What's the story of interpretability research from 2020 to 2025?")
+@pytest.mark.parametrize("question", [
+    "What's the story of interpretability research from 2020 to 2025?",  # got the labs' 2024-2025 table
+    "How has interpretability progressed since 2020?",  # "2020" named the 2020 row: it alone answered
+    "Lay out the sequence of breakthroughs in interpretability.",  # got Towards Monosemanticity's "breakthrough"
+    "Can you walk me through the timeline?",
+])
+def test_a_span_of_years_asks_for_the_events_between(assistant, question):
+    answer = assistant.ask(question)
     assert answer.text.startswith("- 2020: Circuits in CNNs"), answer.text
     assert "2025: Gemma Scope 2" in answer.text
+
+
+def test_a_reader_s_framing_is_no_topic(assistant):
+    # "walk" weighed as much as "disagreements": one crux answered, not the four
+    answer = assistant.ask("Walk me through the main disagreements.")
+    assert answer.text.startswith("- Can we interpret cognition more intelligent than our own?"), answer.text
+    assert "Is interpretability the best use of safety research resources?" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What circumstances make interpretability critical?",
+                                      "In which situations would interpretability fall short?"])
+def test_situations_and_circumstances_ask_for_conditions(assistant, question):
+    assert assistant.read_question(question).conditions
+    assert "Interpretability is likely insufficient if" in assistant.ask(question).text
 
 
 @pytest.mark.parametrize("question", ["What did 2024 bring for interpretability?", "What came out in 2024?"])

@@ -111,7 +111,10 @@ CHECK_FRAME = re.compile(r"^\W*(?:is it (?:true|correct|right|accurate|the case)
 FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said and done|all in all|on balance|"
                       r"all things considered|ultimately|in (?:this|that|the survey's|this survey's) context|"
                       r"in plain (?:english|words|language)|in lay(?:man|person)'?s terms|"
-                      r"like (?:i'?m|i am) (?:five|5|a child)|eli5)\b,?", re.I)
+                      r"like (?:i'?m|i am) (?:five|5|a child)|eli5|"
+                      # "Walk me through the main disagreements.": "walk" is no topic
+                      r"(?:walk|take|talk|run) (?:me|us) through|(?:fill|clue) (?:me|us) in on|"
+                      r"(?:bring|get) (?:me|us) up to speed on|catch (?:me|us) up on)\b,?", re.I)
 
 
 # ... and a chat's pleasantries around the question: "Hi! Quick question: what are the main cruxes?" was refused
@@ -174,7 +177,9 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
 # Sufficiency denied: "isn't ... enough", "won't be enough", "not sufficient" (the words between are not the idiom's).
 NEGATED_ENOUGH = re.compile(r"\b(?:not|never|\w+n't)\b(?=[^.?!,;]{0,40}?\b(?:enough|sufficient|suffice)\b)", re.I)
-CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases)\b|"
+CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases|situations|scenarios)\b|"
+                          # "What circumstances make interpretability critical?"
+                          r"^\W*(?:what|which) (?:conditions|circumstances|situations|scenarios)\b|"
                           rf"^\W*when\s+{CONDITIONAL_MODALS}|"
                           # "What would have to be true for interpretability to be enough?"
                           r"\bwhat (?:would|will|must|has to|needs? to)\s+(?:have to\s+|need to\s+)?"
@@ -190,6 +195,8 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
                           r"\bwhat did (?:19|20)\d\d (?:bring|hold|see|deliver)\b|"
                           r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b|"
+                          # "Lay out the sequence of breakthroughs", "How has it progressed since 2020?"
+                          r"\bsequence of\b|\bsince (?:19|20)\d\d\b|"
                           # "What's the story of interpretability research from 2020 to 2025?": the events between
                           r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
