@@ -585,6 +585,10 @@ def test_a_share_is_answered_by_the_cell_holding_one(assistant):
     ("What are the biggest open problems in interpretability?", "Neural network dark matter"),
     # "sceptics" is the survey's "Skeptical", "part ways" its cruxes: refused as about nothing
     ("Where do the enthusiasts and the sceptics part ways?", "(Confidence: medium)"),
+    # "airplanes" are the survey's "planes" (refused: never mentioned); "different" is no heading's word ("Different
+    # Risk Models" answered the opinions)
+    ("Why is AI different from airplanes?", "Those systems aren't optimizing against us"),
+    ("What are the different opinions on interpretability?", "Range of views on interpretability's role"),
 ])
 def test_everyday_words_for_the_survey_s_words(assistant, question, says):
     # misuse, sycophancy, deception, alone, goal, tradeoff, designing, containment, challenge: the corpus's words for

@@ -53,7 +53,7 @@ STOPWORDS = set(
     actually really truly basically essentially exactly quite anyway far still already ever even anymore well overall
     itself themselves ourselves yourself yourselves myself himself herself whether
     happen happens happened happening
-    differ differs differed diverge diverges diverged
+    differ differs differed diverge diverges diverged different various
     """.split()
 )
 # Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
