@@ -623,6 +623,18 @@ def test_an_abbreviation_is_mentioned_by_its_long_form(assistant):
         "SAEs": {"spars", "autoencod"}}
 
 
+def test_a_list_question_matching_one_item_gets_the_section_s_list(assistant):
+    # one item matched ("Reward hacking: ... diverging from true human preferences"): the list has four
+    answer = assistant.ask("What are the loopholes in human-preference training?")
+    for kind in ("Reward hacking", "Sycophancy", "Inner misalignment", "Surface-level alignment"):
+        assert kind in answer.text, answer.text
+    # ... but one of a section's several lists answers alone ("If main risk is deceptive alignment:")
+    answer = assistant.ask("What are the risks of relying only on behavioral testing?")
+    assert answer.text.startswith("Interpretability's value depends on your risk model: If main risk is deceptive"), \
+        answer.text
+    assert "If main risk is misuse" not in answer.text
+
+
 def test_an_amount_asked_of_each_row_is_the_column(assistant):
     # "How many ... each ...?" got one row's amount (the frontier models' or OpenAI's)
     answer = assistant.ask("How many features would each model need?")

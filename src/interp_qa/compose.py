@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .digest import document_digest, related_digest, section_digest
-from .question import CorpusStats, Question
+from .question import CorpusStats, Question, question_type
 from .rerank import (
     AMOUNT_WORDS_RE,
     NAME_NUMBER_RE,
@@ -240,7 +240,17 @@ class Composer:
         lead = u.passage.text.split("\n", 1)[0]
         sec = self.tree.of(u.passage)[-1]
         items = [p for p in sec.direct if p.kind == "list" and p.text.split("\n", 1)[0] == lead]
-        return sec if lead.endswith(":") and len(items) >= SPLIT_LIST_ITEMS else None
+        if lead.endswith(":") and len(items) >= SPLIT_LIST_ITEMS:
+            return sec
+        # One item of a list in one passage: "What kinds of dangerous concepts did researchers locate ...?" matched
+        # "Dangerous content features: ...", one of the four kinds. An item that lists things itself ("Key Gaps: Neural
+        # Network Dark Matter → ...; Automation Bottleneck → ...; ..." for "What kinds of gaps ...?") is the list asked.
+        # (The section's one list: "If main risk is misuse:" is one of four lists, and a question about it is not
+        # about the others; nor is a follow-up that only carries the list question it follows.)
+        lines = [ln for ln in u.passage.text.split("\n")[1:] if ln.strip()]
+        lists = [p.id for p in sec.direct if p.kind == "list"]
+        return sec if lead.endswith(":") and u.kind == "item" and len(lines) >= SPLIT_LIST_ITEMS \
+            and u.text.count(";") < 2 and lists == [u.passage.id] and question_type(q.text) == "list" else None
 
     def see_also(self, q: Question, chosen: list[Unit], passages: list[Passage], text: str,
                  cites: list[Passage]) -> tuple[str, list[Passage]]:
