@@ -632,7 +632,15 @@ def test_a_list_question_matching_one_item_gets_the_section_s_list(assistant):
     answer = assistant.ask("What are the risks of relying only on behavioral testing?")
     assert answer.text.startswith("Interpretability's value depends on your risk model: If main risk is deceptive"), \
         answer.text
-    assert "If main risk is misuse" not in answer.text
+    assert "If main risk is misuse" not in answer.text.split("\n\nSee also:")[0]
+
+
+def test_a_fact_holding_under_most_of_the_question_is_followed_by_what_else_matches(assistant):
+    # the positions' "Black boxes work" item holds about two thirds of the question: what else matches follows it
+    answer = assistant.ask("What do skeptics who prefer black-box methods say about interpretability?")
+    first, _, more = answer.text.partition("\n\nSee also:\n")
+    assert "Black boxes work" in first, answer.text
+    assert "Behavioral Testing (Red-Teaming)" in more, answer.text
 
 
 def test_an_amount_asked_of_each_row_is_the_column(assistant):

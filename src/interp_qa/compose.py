@@ -53,6 +53,7 @@ from .weights import (
     MIN_COVERAGE,
     NAMED_COVER,
     RELATED_BELOW_COVER,
+    RELATED_BELOW_COVER_UNNAMED,
     RELATED_MIN_CHARS,
     RELATED_PASSAGES,
     ROW_VALUE_WEIGHT,
@@ -272,7 +273,12 @@ class Composer:
         cover = self.scorer.share(q, set().union(*(u.covered for u in chosen)))
         # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
         several = q.qtype == "list" and best.kind != "lead" and best.passage.kind != "list"
-        if (cover >= RELATED_BELOW_COVER and not several) or budget < RELATED_MIN_CHARS:
+        # (a question about a topic: not one naming a thing or asking a yes or no, nor one whose asked label the fact
+        # is: "What is AI control best for?" is answered by "Best for: Using AI while limiting risk")
+        label = best.text.split(":", 1)[0] if ":" in best.text else ""
+        topic = not q.naming and not q.yes_no and not self.scorer.stem_set(label) & set(q.terms)
+        below = RELATED_BELOW_COVER_UNNAMED if topic else RELATED_BELOW_COVER
+        if (cover >= below and not several) or budget < RELATED_MIN_CHARS:
             return text, cites
         used = {c.id for c in cites}
         ranked = [*passages, *q.reserve][:RELATED_PASSAGES]  # the shown passages, then the next candidates

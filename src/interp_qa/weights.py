@@ -157,6 +157,12 @@ DIGEST_CHARS = 1200
 # Fitted in session 13 on broad, reworded and holdout h01-h36 (0.4 / 0.5 / 0.6: 0.5 and 0.6 gain the same, +1, +2,
 # +1; 0.6 adds more to factoid answers), then checked once on h37-h54 and on h55-h72 written that session: +1 each.
 RELATED_BELOW_COVER = 0.5
+# ... and this, for a question about a topic (naming nothing rare, asking no yes or no, and not answered by a fact
+# whose label it asks): "What would a skeptic who prefers black-box methods say?" A fact rarely holds all of such a
+# question. Fitted in session 18 on the looked-at sets (broad, reworded, h01-h90): 0.7 +1 (h64), 0.6 and 0.5 none,
+# 0.8 no more. The same 0.7 for every question follows factoids with other passages ("What is AI control best
+# for?"): precision .873 -> .813 and .755 -> .691; this way .873 -> .850 and .755 -> .705.
+RELATED_BELOW_COVER_UNNAMED = 0.7
 # Over the top eight re-ranked passages the points of 35 of the 54 held-out broad questions are there (h01-h54,
 # session 13); 8 rather than the five shown: reworded +2 (10 and 12 give no more on the tuning sets).
 RELATED_PASSAGES = 8
