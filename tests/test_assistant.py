@@ -641,6 +641,10 @@ def test_a_fact_holding_under_most_of_the_question_is_followed_by_what_else_matc
     first, _, more = answer.text.partition("\n\nSee also:\n")
     assert "Black boxes work" in first, answer.text
     assert "Behavioral Testing (Red-Teaming)" in more, answer.text
+    # ... not a table row that answers a thing's cell ("scale": Scalability), nor a whole list
+    assert "See also" not in assistant.ask("How well does AI control scale?").text
+    answer = assistant.ask("Which camp focuses on predicting and controlling behavior without looking inside?")
+    assert "See also" not in answer.text
 
 
 def test_an_amount_asked_of_each_row_is_the_column(assistant):

@@ -273,11 +273,7 @@ class Composer:
         cover = self.scorer.share(q, set().union(*(u.covered for u in chosen)))
         # "What are the main challenges ...?" asks for several things: one sentence is at most one of them.
         several = q.qtype == "list" and best.kind != "lead" and best.passage.kind != "list"
-        # (a question about a topic: not one naming a thing or asking a yes or no, nor one whose asked label the fact
-        # is: "What is AI control best for?" is answered by "Best for: Using AI while limiting risk")
-        label = best.text.split(":", 1)[0] if ":" in best.text else ""
-        topic = not q.naming and not q.yes_no and not self.scorer.stem_set(label) & set(q.terms)
-        below = RELATED_BELOW_COVER_UNNAMED if topic else RELATED_BELOW_COVER
+        below = RELATED_BELOW_COVER_UNNAMED if self.about_topic(q, best, text) else RELATED_BELOW_COVER
         if (cover >= below and not several) or budget < RELATED_MIN_CHARS:
             return text, cites
         used = {c.id for c in cites}
@@ -290,6 +286,16 @@ class Composer:
             return text, cites
         related = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + len(cites)}]", related)
         return f"{text}\n\n{SEE_ALSO}\n{related}", cites + shown
+
+    def about_topic(self, q: Question, best: Unit, text: str) -> bool:
+        """Whether a question asks about a topic, not for a fact of a thing: it names nothing rare, asks no yes or no,
+        and its answer is neither a table row, nor a whole list, nor the label it asks ("What is AI control best for?"
+        is answered by "Best for: Using AI while limiting risk", "How well does AI control scale?" by AI Control's
+        Scalability cell, "What would make interpretability tamper-proof?" by "5. Be tamper-proof" and its points)."""
+        if q.naming or q.yes_no or best.kind == "row" or len(re.findall(r"^- ", text, re.M)) >= 2:
+            return False
+        label = best.text.split(":", 1)[0] if ":" in best.text else ""
+        return not self.scorer.stem_set(label) & set(q.terms)
 
     def abstain(self, question: str, passages: list[Passage], why: str, q: Question) -> Answer:
         topics: list[str] = []

@@ -161,7 +161,7 @@ RELATED_BELOW_COVER = 0.5
 # whose label it asks): "What would a skeptic who prefers black-box methods say?" A fact rarely holds all of such a
 # question. Fitted in session 18 on the looked-at sets (broad, reworded, h01-h90): 0.7 +1 (h64), 0.6 and 0.5 none,
 # 0.8 no more. The same 0.7 for every question follows factoids with other passages ("What is AI control best
-# for?"): precision .873 -> .813 and .755 -> .691; this way .873 -> .850 and .755 -> .705.
+# for?"): precision .873 -> .813 and .755 -> .691; this way (see Composer.about_topic) .873 and .755 -> .741.
 RELATED_BELOW_COVER_UNNAMED = 0.7
 # Over the top eight re-ranked passages the points of 35 of the 54 held-out broad questions are there (h01-h54,
 # session 13); 8 rather than the five shown: reworded +2 (10 and 12 give no more on the tuning sets).
