@@ -416,6 +416,12 @@ def test_a_follow_up_to_a_comparison_compares_with_the_new_thing(assistant):
         "And OpenAI?"]
 
 
+def test_a_superlative_with_no_noun_follows_the_turn_before(assistant):
+    # "Which is the most serious?" was read alone and refused: "serious" is about nothing
+    answer = assistant.ask("Which is the most serious?", history=["What are the remaining challenges?"])
+    assert not answer.abstained and "Deception resistance" in answer.text, answer.text
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
     # the last turn named nothing, and only the last turn was carried.

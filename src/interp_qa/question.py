@@ -45,7 +45,10 @@ FOLLOW_UP_RE = re.compile(
     r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
     r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b|"
     # "Tell me more about the second one." ("the newer version" is not followed: its subject is not said)
-    r"\bthe (?:other|first|second|third|last|same) (?:one|paper|approach|crux|side)\b|^\W*tell me more\b",
+    r"\bthe (?:other|first|second|third|last|same) (?:one|paper|approach|crux|side)\b|^\W*tell me more\b|"
+    # "Which is the most serious?", "Which one matters most?": a superlative of something the turn before listed
+    r"^\W*which (?:one |of them |of these |of those )?(?:is|are|was|were|seems?|looks?|matters?)\b(?: the)?"
+    r"(?: (?:most|least|best|worst|biggest|largest|hardest|easiest|strongest|weakest|more|less)\b)",
     re.I,
 )
 # "Tell me more about the second one.", "And the last one?": an item of the answer before, by its place in it.
