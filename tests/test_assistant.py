@@ -416,6 +416,15 @@ def test_a_follow_up_to_a_comparison_compares_with_the_new_thing(assistant):
         "And OpenAI?"]
 
 
+def test_a_name_a_row_ties_to_the_one_a_passage_says_is_no_reason_to_refuse(assistant):
+    # the discoveries say "Anthropic's May 2024 research", never "Claude"; the labs' table ties the two
+    answer = assistant.ask("What kinds of dangerous things did Anthropic find inside Claude?")
+    assert not answer.abstained and "Dangerous content features" in answer.text, answer.text
+    # ... but no row ties OpenAI to Claude 3 Sonnet, nor names a second thing for DeepMind's head count
+    assert assistant.ask("How many features did OpenAI extract from Claude 3 Sonnet?").abstained
+    assert assistant.ask("Did DeepMind find deception features in Claude?").abstained
+
+
 def test_a_superlative_with_no_noun_follows_the_turn_before(assistant):
     # "Which is the most serious?" was read alone and refused: "serious" is about nothing
     answer = assistant.ask("Which is the most serious?", history=["What are the remaining challenges?"])

@@ -196,7 +196,7 @@ class Composer:
                 " for " + " ".join(names) if names else "") + "."
             return self.abstain(question, passages, why, q)
         absent = self.absent_key_terms(q, chosen)
-        if absent:
+        if absent and not self.held_by_named(q, absent, chosen):
             # The corpus knows each name, but not together: "How many people work at DeepMind?"
             # finds Anthropic's head count. Saying so beats answering about something else.
             why = "No passage about " + ", ".join(f"“{t}”" for t in absent) + " answers this."
@@ -207,6 +207,17 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
+
+    def held_by_named(self, q: Question, absent: list[str], chosen: list[Unit]) -> bool:
+        """Whether every name the chosen units lack belongs to one they say, by a table row that holds both: "What
+        kinds of dangerous things did Anthropic find inside Claude?" is answered by Anthropic's discoveries, and the
+        labs' table gives Anthropic's work on Claude 3 Sonnet ("How many people work at DeepMind?" names no other)."""
+        present = [t for t in q.naming if t not in absent]
+        if not present or self.tree is None:
+            return False
+        rows = [self.scorer.words_and_stems(p.text) for sec in self.tree.sections.values() for p in sec.direct
+                if p.kind == "table_row"]
+        return all(any({a, b} <= set(q.names_in(row)) for row in rows for b in present) for a in absent)
 
     def on_subject(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is about what a follow-up that names nothing itself follows ("it" in "Who built it?" after
