@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .digest import document_digest, related_digest, section_digest
-from .question import CorpusStats, Question, question_type
+from .question import CorpusStats, Question
 from .rerank import (
     AMOUNT_WORDS_RE,
     NAME_NUMBER_RE,
@@ -262,7 +262,7 @@ class Composer:
         lines = [ln for ln in u.passage.text.split("\n")[1:] if ln.strip()]
         lists = [p.id for p in sec.direct if p.kind == "list"]
         return sec if lead.endswith(":") and u.kind == "item" and len(lines) >= SPLIT_LIST_ITEMS \
-            and u.text.count(";") < 2 and lists == [u.passage.id] and question_type(q.text) == "list" else None
+            and u.text.count(";") < 2 and lists == [u.passage.id] and not q.type_carried else None
 
     def see_also(self, q: Question, chosen: list[Unit], passages: list[Passage], text: str,
                  cites: list[Passage]) -> tuple[str, list[Passage]]:

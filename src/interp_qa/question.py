@@ -198,10 +198,12 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
                           r"\bwhat did (?:19|20)\d\d (?:bring|hold|see|deliver)\b|"
                           r"\bwhat (?:came out|was (?:released|published|achieved))\b[^?]*\b(?:19|20)\d\d\b|"
-                          # "Lay out the sequence of breakthroughs", "How has it progressed since 2020?"
+                          # "Lay out the sequence of breakthroughs", "How has it progressed since 2020?", "What's the
+                          # story of interpretability research from 2020 to 2025?": the events between
                           r"\bsequence of\b|\bsince (?:19|20)\d\d\b|"
-                          # "What's the story of interpretability research from 2020 to 2025?": the events between
                           r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
+# A year that bounds a span of time ("since 2020", "from 2020 to 2025", "before 2024"): it names no year's row.
+YEAR_BOUND_RE = re.compile(r"\b(?:since|from|after|before|between|until|till|through)\s+(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
 # model": the same thing asked of every row of a table, its column.
 # "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
@@ -236,6 +238,8 @@ class Question:
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     yes_no: bool = False  # "Is AI control enough ...?": a yes-or-no question, not "the case for and against"
+    type_carried: bool = False  # a follow-up of no type of its own takes the turn before's ("Why?" after a list)
+    year_bound: bool = False  # "since 2020", "from 2020 to 2025": years that bound a span, not a year asked about
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -394,7 +398,8 @@ class QuestionReader:
         if new_subject:
             terms = {x: w for x, w in terms.items() if x in self.label_stems or w != FOLLOW_UP_CARRIED}
         qtype = question_type(question)
-        if follow and qtype == "other":
+        type_carried = follow and qtype == "other"
+        if type_carried:
             qtype = question_type(prev[0])
         search = f"{prev[0]} {question}" if follow else question
         if new_subject:  # searched with the label it carries, not the subject it replaces ("maturity And of AI ...")
@@ -431,6 +436,8 @@ class QuestionReader:
         q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
+        q.year_bound = bool(YEAR_BOUND_RE.search(question))
+        q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.naming = self.naming(q.key_terms)
         q.spelled = self.spelled(q.naming)

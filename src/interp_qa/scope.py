@@ -44,10 +44,6 @@ DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS
                             r"(?=(?:19|20)\d\d\b)")
 
 
-# A year that bounds a span of time: "since 2020", "from 2020 to 2025", "before 2024".
-YEAR_BOUND_RE = re.compile(r"\b(?:since|from|after|before|between|until|till|through)\s+(?:19|20)\d\d\b", re.I)
-
-
 class ScopeFinder:
     """Decides an answer's scope from the question and where its evidence falls, and writes digests and comparisons.
 
@@ -119,7 +115,7 @@ class ScopeFinder:
             # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
             # (a year that bounds a chronology names no row: "How has interpretability progressed since 2020?")
             named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages} \
-                and not (q.chronology and YEAR_BOUND_RE.search(q.text))
+                and not (q.chronology and q.year_bound)
             # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
             # fact, and a section of that shape gives it, however well one fact states the question's words (but
             # only a section about the question: "Are 70% of the features interpretable?" is no verdict's).
