@@ -41,3 +41,16 @@ def test_a_phrase_s_corpus_word_tells_what_a_question_about_the_survey_asks(assi
     answer = assistant.ask("What are the biggest open questions in this debate?")
     assert not answer.abstained and "Can deceptive AI hide deception from interpretability?" in answer.text, answer.text
     assert assistant.ask("What does the survey say about watermarking?").abstained
+
+
+def test_a_line_that_introduces_a_table_is_answered_with_the_table(assistant):
+    # "Per Bereska & Gavves (2024), a comprehensive review of ...:" says nothing by itself; it introduces the
+    # Remaining Challenges table. The year the reader gives is the review's, not a filter on the table's rows.
+    answer = assistant.ask("What challenges remain according to the 2024 review?")
+    assert "Neural network dark matter" in answer.text and "Deception resistance" in answer.text, answer.text
+    # ... and when that line is the only fact found, the table it introduces follows it
+    answer = assistant.ask("What did Bereska and Gavves review?")
+    assert answer.text.startswith("Per Bereska & Gavves (2024)") and "Deception resistance" in answer.text, answer.text
+    # ... unless the facts chosen with it say what is asked: the review's own summary names the risks it discusses
+    answer = assistant.ask("What risks of mechanistic interpretability does the Bereska and Gavves review discuss?")
+    assert "dual-use" in answer.text, answer.text

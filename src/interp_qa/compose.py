@@ -151,7 +151,7 @@ class Composer:
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
-        captioned = self.scope.captioned(chosen[0])
+        captioned = self.scope.captioned(q, chosen)
         if captioned is not None and self.tree is not None and not self.absent_key_terms(q, chosen):
             # "Who holds which views ...?" is best matched by "Range of views on interpretability's role in AI
             # safety", a caption that says nothing by itself: the section it captions answers.

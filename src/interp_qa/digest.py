@@ -114,7 +114,11 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
     keep = None
     if focus is not None:
         named = {p.id for p in sec.passages if focus(p)}
-        keep = named if named and len(named) < len(sec.passages) else None
+        # A lead line that introduces the section's items names them all: "the 2024 review" is the year of "Per
+        # Bereska & Gavves (2024), a comprehensive review of ...:", the line above Remaining Challenges' table.
+        first = sec.direct[0] if sec.direct else None
+        introduces = first is not None and first.id in named and first.text.rstrip().endswith(":")
+        keep = named if named and len(named) < len(sec.passages) and not introduces else None
     text, cites = "", list[Passage]()
     for detail, conclusions in DIGEST_LEVELS:
         text, cites = _render(tree, sec, wanted, detail, conclusions, keep)

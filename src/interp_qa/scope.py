@@ -220,15 +220,20 @@ class ScopeFinder:
             self._first_authors[source] = surname
         return self._first_authors[source]
 
-    def captioned(self, u: Unit) -> Section | None:
+    def captioned(self, q: Question, chosen: list[Unit]) -> Section | None:
         """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation
-        ("Range of views on interpretability's role in AI safety") right before a list or table."""
+        ("Range of views on interpretability's role in AI safety") right before a list or table; or one ending in ":"
+        ("What problems does the 2024 review list as unsolved?" found "Per Bereska & Gavves (2024), a comprehensive
+        review of ...:", which introduces the table of challenges), unless one fact is asked."""
+        u = chosen[0]
         if self.tree is None or u.kind != "sentence" or u.passage.kind != "paragraph":
             return None
         text = u.passage.text.rstrip()
-        # A line ending in ":" also introduces what follows, but may say something itself ("Per Bereska &
-        # Gavves (2024), a comprehensive review of ...:" answers what that review says).
-        if not text.endswith(u.text.rstrip()) or re.search(r"[.!?:\"”)]$", text):
+        # A line ending in ":" says something itself when one fact is asked ("When was the review published?"), or
+        # with the facts chosen after it ("What risks does the Bereska and Gavves review discuss?": its summary's).
+        alone = len(chosen) == 1 and q.qtype not in ("when", "who", "count")
+        ends = r"[.!?\"”)]$" if alone else r"[.!?:\"”)]$"
+        if not text.endswith(u.text.rstrip()) or re.search(ends, text):
             return None
         sections = self.tree.of(u.passage)
         if not sections or sections[-1].units() < 2:
