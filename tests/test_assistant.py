@@ -183,6 +183,9 @@ def test_a_comparison_finds_both_sides(assistant):
         ("Which approach relies on keeping AI boxed in rather than understanding it?",
          ["Which approach relies on keeping AI boxed in rather than understanding it?"]),
         ("Are more than 50 people in the field?", ["Are more than 50 people in the field?"]),
+        # an "or" that starts a question of its own offers two answers about one thing
+        ("Can we ever read a network's mind, or is it too complicated?",
+         ["Can we ever read a network's mind, or is it too complicated?"]),
     ],
 )
 def test_comparison_sides(question, sides):
@@ -782,3 +785,9 @@ def test_each_other_compares_every_row_not_two_sides(assistant, question):
     assert not answer.abstained and answer.scope == "section", answer.text
     assert all(lab in answer.text for lab in ("Anthropic", "OpenAI", "DeepMind", "MIT (MAIA)"))
     assert "Scaling Monosemanticity" in answer.text
+
+
+def test_a_question_offering_two_answers_is_not_refused_for_a_word_of_the_second(assistant):
+    # "complicated" is no word of the corpus; read as the second of two things compared, it was refused for it
+    answer = assistant.ask("Will we ever fully understand neural networks, or are they just too complicated?")
+    assert not answer.abstained and "too complex to fully understand" in answer.text, answer.text

@@ -704,6 +704,10 @@ NOT_NAMES = {"Did", "Does", "Do", "Is", "Are", "Was", "Were", "Which", "Who", "W
 
 
 RECIPROCAL_RE = re.compile(RECIPROCAL, re.I)
+# What follows an "or" that starts a question of its own (a verb, then who or what it is about): "Will we ever
+# understand neural networks, or are they just too complicated?" offers two answers, not two things to compare.
+CLAUSE_OR_RE = re.compile(r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|must|might)\s+"
+                          r"(?:it|they|we|you|he|she|this|that|these|those|there|its|their|our)\b", re.I)
 
 
 def comparison_sides(question: str) -> list[str]:
@@ -738,6 +742,8 @@ def comparison_sides(question: str) -> list[str]:
     if len(parts) != 2 or not all(p.strip() for p in parts):
         return [question]
     left, right = parts
+    if CLAUSE_OR_RE.match(right):
+        return [question]  # "..., or are they just too complicated?": two questions about one thing, not two things
     shared = re.split(r"[,:]", left, maxsplit=1)[0] if re.search(r"[,:]", left) else ""
     return [left, f"{right} {shared}".strip()]
 
