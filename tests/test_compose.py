@@ -994,3 +994,17 @@ def test_a_list_s_numbering_is_no_amount(assistant):
     # ... unless the list is headed with what is counted
     answer = assistant.ask("How many references does the survey list in its References section?")
     assert "11. Extracting Concepts from GPT-4" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["What is the Gemma Scope paper about?",
+                                      "What is the paper by Sengupta and colleagues arguing for?"])
+def test_what_a_work_is_about_asked_in_the_present_gets_its_digest(assistant, question):
+    # "What is X about?", "What is X arguing for?" ask what a work reports, as "What does X argue?" does: its
+    # digest, not the timeline row or the authors line that share its name
+    answer = assistant.ask(question)
+    assert answer.scope == "document" and "Summary" in answer.text, answer.text
+
+
+def test_how_something_progressed_over_time_is_a_chronology(assistant):
+    answer = assistant.ask("How have DeepMind's releases progressed over time?")
+    assert "2024 (Jul): Gemma Scope" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text

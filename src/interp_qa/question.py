@@ -79,7 +79,13 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
 # "What did Bereska and Gavves find?", "What does the Gemma Scope paper argue?": what a work reports, all of it (not
 # "What did Towards Monosemanticity show about polysemanticity?").
 REPORTS_Q = re.compile(r"\bwhat (?:did|does|do|have|has) .{2,60}? (?:find|found|argue|say|show|conclude|claim|propose|"
-                       r"report|suggest|discover|write)\W*$", re.I)
+                       r"report|suggest|discover|write)\W*$|"
+                       # "What is the hybrid-approach paper by Sengupta arguing for?", "What is the Gemma Scope paper
+                       # about?": the same asked in the present
+                       r"\bwhat (?:is|are|was|were) .{2,60}? (?:arguing|saying|claiming|proposing|suggesting|showing|"
+                       r"reporting)(?: for| about)?\W*$|"
+                       r"\bwhat(?:'s| is| was) (?:the|this|that) .{1,60}? (?:paper|article|review|study|report|work)"
+                       r" about\W*$", re.I)
 # "Tell me about Anthropic.", "What has DeepMind contributed?", "What is OpenAI's work?": all of what one thing did.
 ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"\bwhat (?:has|have|did) .{1,60}? (?:done|do|achieved?|contributed?|accomplished|brought|"
@@ -193,6 +199,8 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
+                          # "How have DeepMind's releases progressed over time?"
+                          r"\bover time\b|"
                           # "What happened in 2024?": the events of that year
                           r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b|"
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
