@@ -607,6 +607,8 @@ def test_a_share_is_answered_by_the_cell_holding_one(assistant):
     # Risk Models" answered the opinions)
     ("Why is AI different from airplanes?", "Those systems aren't optimizing against us"),
     ("What are the different opinions on interpretability?", "Range of views on interpretability's role"),
+    # "bad actors" are the survey's misuse (got AI Control's sub-section)
+    ("With bad actors as the main danger, how much should we invest in interpretability?", "If main risk is misuse"),
 ])
 def test_everyday_words_for_the_survey_s_words(assistant, question, says):
     # misuse, sycophancy, deception, alone, goal, tradeoff, designing, containment, challenge: the corpus's words for
