@@ -724,8 +724,11 @@ def test_prominent_voices_are_the_survey_s_positions(assistant):
     assert answer.text.startswith("Range of views on interpretability's role in AI safety"), answer.text
 
 
-def test_what_would_have_to_be_true_asks_for_conditions(assistant):
-    answer = assistant.ask("What would have to be true for interpretability to be enough for safety?")
+@pytest.mark.parametrize("question", ["What would have to be true for interpretability to be enough for safety?",
+                                      # what would convince a reader of it is what would make it so
+                                      "What would persuade you that interpretability suffices?"])
+def test_what_would_have_to_be_true_asks_for_conditions(assistant, question):
+    answer = assistant.ask(question)
     assert "Interpretability might be sufficient if" in answer.text, answer.text
     assert "Understanding translates to control" in answer.text
 

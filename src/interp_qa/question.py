@@ -193,6 +193,9 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           # "What would have to be true for interpretability to be enough?"
                           r"\bwhat (?:would|will|must|has to|needs? to)\s+(?:have to\s+|need to\s+)?"
                           r"(?:be true|happen)\b|"
+                          # "What would convince a skeptic that it could be enough?": what would make it so
+                          r"\bwhat (?:would|could|might|will) (?:it take to )?(?:convince|persuade)\b.{0,60}?"
+                          r"\bthat\b|"
                           # "When is interpretability most useful?", "Where is it least needed?": no date, no place
                           r"^\W*(?:when|where)\b[^?]*\b(?:most|least)\b(?:\s+(?:and|or)\s+(?:most|least))?\s+"
                           r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
