@@ -54,3 +54,13 @@ def test_a_line_that_introduces_a_table_is_answered_with_the_table(assistant):
     # ... unless the facts chosen with it say what is asked: the review's own summary names the risks it discusses
     answer = assistant.ask("What risks of mechanistic interpretability does the Bereska and Gavves review discuss?")
     assert "dual-use" in answer.text, answer.text
+
+
+def test_a_yes_or_no_question_a_crux_asks_gets_both_of_its_answers(assistant):
+    # The crux "Is interpretability the best use of safety research resources?" answers it Yes and No; the verdict
+    # on sufficiency answered, for its two lists' shape
+    answer = assistant.ask("Is interpretability worth the money?")
+    assert answer.text.startswith("Is interpretability the best use of safety research resources?"), answer.text
+    assert "Yes - unique and necessary" in answer.text and "No - empirical methods more promising" in answer.text
+    # ... only one about what is asked: keeping an AI boxed in is AI Control's containment, not a crux of deception
+    assert assistant.ask("Can't we just keep a dangerous AI boxed in?").text.startswith("AI Control")

@@ -19,6 +19,8 @@ from .sections import PATH_SEP, Section, SectionTree
 from .text import MONTHS, STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
 from .types import AnswerScope, Passage
 from .weights import (
+    CRUX_MIN_LEXICAL,
+    CRUX_MIN_SIMILARITY,
     DERIVED_MATCH_WEIGHT,
     DISTRIBUTIVE_UNITS,
     DOCUMENT_COVER,
@@ -279,7 +281,11 @@ class ScopeFinder:
                 stems = self._card_stems[key] = self.scorer.stem_set(sec.card())
             lexical = self.scorer.share(q, stems)
             shape = 0.0
-            if sec.fits(q) and self.about_what_is_named(q, key, sec):
+            # A crux answers a yes-or-no question about what it asks, not every one ("Can't we just keep a dangerous
+            # AI boxed in?" is no question of deception)
+            off_crux = sec.answered_both_ways and not (q.two_sided and sec.two_sided) and (
+                sims.get(key, 0.0) < CRUX_MIN_SIMILARITY or lexical < CRUX_MIN_LEXICAL)
+            if sec.fits(q) and self.about_what_is_named(q, key, sec) and not off_crux:
                 shape = SCOPE_SHAPE
                 # A section of the shape asked for counts the corpus word a reader's synonym stands for as much as
                 # the reader's word: "Is interpretability enough?" got "What is Interpretability?", whose "well

@@ -82,6 +82,14 @@ class Section:
         return any(opposite(a, b) or opposite(b, a) for i, a in enumerate(leads) for b in leads[i + 1:])
 
     @property
+    def answered_both_ways(self) -> bool:
+        """Whether its list answers a yes-or-no question both ways ("Yes - with tools and AI assistance.", "No -
+        fundamentally limited by our intelligence.": a crux): the shape a yes-or-no question asks for."""
+        said = {m.group(1).lower() for p in self.direct if p.kind == "list"
+                for m in re.finditer(r"^[-*]?\s*(Yes|No)\b\s*[-—–:]", p.text, re.M)}
+        return said == {"yes", "no"}
+
+    @property
     def conditional(self) -> bool:
         """Whether it lists conditions: a list led by "... if:" or "If ...:" ("Interpretability might be sufficient
         if:", "If main risk is misuse:")."""
@@ -102,9 +110,9 @@ class Section:
     def fits(self, q: Question) -> bool:
         """Whether it has the shape the question's form asks for: "the arguments for and against ..." a section
         setting two sides against each other, "Under what conditions ...?" a list of conditions, "Give me a
-        timeline of ..." dated events."""
+        timeline of ..." dated events, a yes-or-no question a list answering it both ways."""
         return ((q.two_sided and self.two_sided) or (q.conditions and self.conditional)
-                or (q.chronology and self.chronological))
+                or (q.chronology and self.chronological) or (q.yes_no and self.answered_both_ways))
 
     def _list_leads(self) -> list[str]:
         """The lead lines (ending in ":") of the lists directly under it."""
