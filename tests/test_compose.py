@@ -1008,3 +1008,10 @@ def test_what_a_work_is_about_asked_in_the_present_gets_its_digest(assistant, qu
 def test_how_something_progressed_over_time_is_a_chronology(assistant):
     answer = assistant.ask("How have DeepMind's releases progressed over time?")
     assert "2024 (Jul): Gemma Scope" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text
+
+
+def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
+    # "before sparse autoencoders" is before the first dated row that names them (2023, Towards Monosemanticity)
+    answer = assistant.ask("Which milestones came before sparse autoencoders?")
+    assert "Induction Heads" in answer.text and "Circuits in CNNs" in answer.text, answer.text
+    assert "Towards Monosemanticity" not in answer.text and "Gemma Scope" not in answer.text

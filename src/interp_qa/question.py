@@ -202,8 +202,10 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
-                          # "How have DeepMind's releases progressed over time?"
-                          r"\bover time\b|"
+                          # "How have DeepMind's releases progressed over time?", "the landmark results"
+                          r"\bover time\b|\blandmarks?\b|"
+                          # "What came before Towards Monosemanticity?", "What happened after Scaling Monosemanticity?"
+                          r"\bwhat (?:happened|came|followed|preceded)\s+(?:before|after|next)\b|"
                           # "What happened in 2024?": the events of that year
                           r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b|"
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
@@ -213,6 +215,9 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           # story of interpretability research from 2020 to 2025?": the events between
                           r"\bsequence of\b|\bsince (?:19|20)\d\d\b|"
                           r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
+# An event that bounds a span of time: "before sparse autoencoders came along", "after Scaling Monosemanticity".
+EVENT_BOUND_RE = re.compile(r"\b(?P<side>before|after|since|until|prior to|following)\s+(?!(?:19|20)\d\d\b)"
+                            r"(?P<event>[^?.!,;]+)", re.I)
 # A year that bounds a span of time ("since 2020", "from 2020 to 2025", "before 2024"): it names no year's row.
 YEAR_BOUND_RE = re.compile(r"\b(?:since|from|after|before|between|until|till|through)\s+(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
@@ -251,6 +256,8 @@ class Question:
     yes_no: bool = False  # "Is AI control enough ...?": a yes-or-no question, not "the case for and against"
     type_carried: bool = False  # a follow-up of no type of its own takes the turn before's ("Why?" after a list)
     year_bound: bool = False  # "since 2020", "from 2020 to 2025": years that bound a span, not a year asked about
+    # "before sparse autoencoders came along": (side, event) of a chronology bounded by an event, not a year
+    event_bound: tuple[str, str] | None = None
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -448,6 +455,8 @@ class QuestionReader:
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.year_bound = bool(YEAR_BOUND_RE.search(question))
+        if q.chronology and (m := EVENT_BOUND_RE.search(question)):
+            q.event_bound = (m.group("side").lower(), m.group("event"))
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.naming = self.naming(q.key_terms)

@@ -398,6 +398,9 @@ class ScopeFinder:
             y = int(m.group(3))
             years.append((y + (m.group(1) or "").lower().startswith("a"), 9999) if m.group(1) else
                          (0, y - (m.group(2) or "").lower().startswith("b")) if m.group(2) else (y, y))
+        span = self.event_span(*q.event_bound) if q.event_bound else None
+        if span is not None:
+            return lambda p: p.id in span  # "the landmark results before sparse autoencoders came along"
         if not terms and not years:
             return None
         # "the Jan 2024 milestone", "in May 2024": that month of the year ("2024 (Jan)")
@@ -409,6 +412,26 @@ class ScopeFinder:
             in_months = not months or any(re.search(rf"\b{m}", p.text) for m in months)
             return any(t <= have for t in terms) or in_months and any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
+
+    def event_span(self, side: str, event: str) -> set[str] | None:
+        """The ids of a dated table's rows before or after the first row that names ``event`` ("sparse autoencoders
+        came along": the 2023 row, "Sparse autoencoders extract interpretable features ..."), by the longest start of
+        the event's words that a row says; None when no row names it."""
+        main = self.main_document() if self.main_document else None
+        if self.tree is None or main is None:
+            return None
+        words = [w for w in tokens(event) if w not in STOPWORDS]
+        tables = [[p for p in sec.direct if p.kind == "table_row"] for key, sec in self.tree.sections.items()
+                  if key[0] == main and sec.chronological]
+        for n in range(len(words), 0, -1):
+            stems = set(self.stats.stem_all(words[:n]))
+            for rows in tables:
+                hit = next((i for i, p in enumerate(rows) if stems <= self.scorer.stem_set(p.text)), None)
+                if hit is not None:
+                    kept = rows[:hit] if side in ("before", "until", "prior to") else \
+                        rows[hit:] if side == "since" else rows[hit + 1:]
+                    return {p.id for p in kept}
+        return None
 
     def names_row(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
