@@ -845,6 +845,14 @@ def test_what_a_named_lab_did_is_its_row(assistant, question, row):
     assert untraceable(answer.text, answer.citations) == []
 
 
+def test_what_a_named_lab_did_goes_on_to_the_work_its_row_links(assistant):
+    # The MIT (MAIA) row says "Automated interpretability agent"; the MAIA summary it links says what that agent does
+    answer = assistant.ask("What did MIT do?")
+    assert answer.text.startswith("Organization: MIT (MAIA)"), answer.text
+    assert "design and run experiments" in answer.text
+    assert untraceable(answer.text, answer.citations) == []
+
+
 @pytest.mark.parametrize("question, topic, not_this", [
     ("What is the survey's view on AI control?", "AI Control", "Range of views"),
     ("What's the survey's position on RLHF?", "RLHF", "full-time positions"),

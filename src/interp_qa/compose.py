@@ -142,6 +142,14 @@ class Composer:
             # word matched the roll call of labs ("Organizations Leading Work: Anthropic (...), OpenAI (...), ...").
             chosen = self.scorer.score_units(q, rows)[:3]
             text, cites = self.compose(q, chosen)
+            linked = self.scope.linked_document(rows[0]) if len(rows) == 1 else None
+            if linked is not None and self.tree is not None and DIGEST_CHARS - len(text) >= RELATED_MIN_CHARS:
+                # "What did the MIT agent actually do?": its row names the work it links ("Automated interpretability
+                # agent"), and that work's own summary says what it did
+                work, work_cites = document_digest(self.tree, linked, DIGEST_CHARS - len(text) - 2)
+                work = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + len(cites)}]", work)
+                return Answer(question=question, text=f"{text}\n\n{work}", citations=cites + work_cites,
+                              abstained=False, passages=passages, standalone_question=q.standalone)
             text, cites = self.see_also(q, chosen, passages, text, cites)
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           standalone_question=q.standalone)

@@ -201,6 +201,18 @@ class ScopeFinder:
                         rows.append(p)
         return rows
 
+    def linked_document(self, row: Passage) -> str | None:
+        """The one reference (not the main document) a table row links to, as its source; None for none or several."""
+        main = self.main_document() if self.main_document else None
+        if self.documents is None or len(row.refs) != 1:
+            return None
+        sources = [s for s, _, _ in self.documents() if s != main and row.refs[0].endswith(s.rsplit(".", 1)[0])]
+        if len(sources) != 1:
+            return None
+        assert self.tree is not None
+        self.tree.load(sources[0])
+        return sources[0]
+
     def another_person(self, q: Question, source: str, surname: str) -> bool:
         """Whether the question gives the surname a first name its record does not: "What did Chris Olah say?" asks
         about the survey's quote of Chris Olah, not the Circuits article by Olah et al."""
