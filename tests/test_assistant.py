@@ -434,6 +434,21 @@ def test_a_superlative_with_no_noun_follows_the_turn_before(assistant):
     assert not answer.abstained and "Deception resistance" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(("history", "question", "restated", "says"), [
+    ("What is Gemma Scope?", "And the second version?", "What is Gemma Scope 2?", "Gemma Scope 2 is"),
+    ("Tell me about Gemma Scope 2.", "What about the original one?", "Tell me about Gemma Scope.",
+     "Gemma Scope is an open-source suite"),
+])
+def test_a_follow_up_asking_another_version_asks_the_question_before_of_it(assistant, history, question, restated,
+                                                                              says):
+    # "the second version" was read as a new subject with no words the corpus has, and refused
+    answer = assistant.ask(question, history=[history])
+    assert not answer.abstained and says in answer.text, answer.text
+    assert answer.standalone_question == restated
+    # a name the corpus does not number so is no version asked for
+    assert assistant.read_question("And the second version?", ["What is RLHF?"]).other_version is None
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
     # the last turn named nothing, and only the last turn was carried.

@@ -181,7 +181,11 @@ class Assistant:
         q = self.read_question(question, history)
         searched = q.text  # the question without a reader's framing ("in the end", "in this context")
         restated = None
-        if q.place is not None and history:
+        if q.other_version is not None:
+            # "And the second version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"
+            searched = restated = q.other_version
+            q = self.read_question(restated)
+        elif q.place is not None and history:
             # "Tell me more about the second one.": the second item of the answer to the turn before is asked about
             item = self.earlier_item(q.place, history)
             if item is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .text import MONTHS, STOPWORDS, american, lancaster, tokens
+from .text import MONTHS, STOPWORDS, american, lancaster, phrase_words, tokens
 from .types import Passage
 from .weights import FOLLOW_UP_CARRIED, IDIOM_WORD_WEIGHT, NAMING_DF_SHARE, SYNONYM_WEIGHT
 
@@ -55,6 +55,12 @@ FOLLOW_UP_RE = re.compile(
 ORDINAL_RE = re.compile(r"\bthe (?P<place>first|second|third|fourth|fifth|sixth|last) (?:one|item|point|crux|question|"
                         r"approach|paper|work|challenge|milestone|step|option|camp|position|risk)\b", re.I)
 PLACES = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1}
+# "And the second version?", "What about version 2?", "And the original one?": the question before, asked of another
+# version of the thing it named ("Gemma Scope" / "Gemma Scope 2").
+VERSION_FOLLOW_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what about)?\s*(?:of\s+|for\s+)?"
+                               r"(?:the\s+|its\s+)?(?:(?P<ord>first|second|third|original|earlier|older|previous|newer|later|latest|newest|"
+                               r"next|new)\s+(?:version|release|edition|one)|version\s+(?P<n>\d+))\W*$", re.I)
+VERSION_PLACES = {"first": 1, "original": 1, "earlier": 1, "older": 1, "previous": 1, "second": 2, "third": 3}
 COUNT_Q = re.compile(r"\bhow (many|much|large|big|small)\b|\bnumber of\b|\bwhat (share|percent|percentage|"
                      r"fraction|proportion|portion|rate)\b|\bwhat (?:sizes?|scales?)\b|\b(?:size|amount) of\b|"
                      r"'s (?:size|amount|scale)\b|\bsize\W*$|"  # "gemma scope 2 size", typed as into a search box
@@ -249,6 +255,8 @@ class Question:
     abbreviation: str | None = None  # "What does SAE stand for?": "SAE"
     reports: bool = False  # "What did Bereska and Gavves find?": asks what a work reports
     place: int | None = None  # a follow-up's "the second one": that item of the answer before (1-based, -1 the last)
+    # "And the second version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"
+    other_version: str | None = None
     # names as typed in lower case, with their number ("gemma scope 2") or as the first version ("gemma scope")
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
@@ -361,6 +369,23 @@ class QuestionReader:
                     out[x] = max(own, key=self.stats.idf)
         return out
 
+    def other_version(self, question: str, before: str) -> str | None:
+        """The question ``before``, asked of the version of what it names that ``question`` asks for ("And the second
+        version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"), when the corpus numbers that name so;
+        None for any other question."""
+        m = VERSION_FOLLOW_RE.match(question)
+        if not m:
+            return None
+        for name in re.finditer(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:\s+(\d+))?\b", before):
+            bare, number = name.group(1), int(name.group(2) or 1)
+            word = m.group("ord").lower() if m.group("ord") else ""
+            wanted = int(m.group("n")) if m.group("n") else VERSION_PLACES.get(word, number + 1)
+            if wanted == number or (wanted > 1 and (phrase_words(bare)[-1], str(wanted)) not in self.stats.numbered):
+                continue
+            named = bare if wanted == 1 else f"{bare} {wanted}"
+            return before[: name.start()] + named + before[name.end():]
+        return None
+
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
         question = without_frame(question)
@@ -440,6 +465,7 @@ class QuestionReader:
         q.reports = bool(REPORTS_Q.search(question))
         place = ORDINAL_RE.search(question) if follow else None
         q.place = PLACES[place.group("place").lower()] if place else None
+        q.other_version = self.other_version(question, turns[-1]) if follow else None
         q.about_entity = bool(ENTITY_Q.search(question))
         # "when was gemma scope 2 released": a name with its version, typed in lower case, as the corpus numbers it
         q.versions = [f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\b([a-z][\w-]*\s+[a-z][\w-]*)\s+(\d+)\b",
