@@ -423,6 +423,8 @@ def test_a_name_a_row_ties_to_the_one_a_passage_says_is_no_reason_to_refuse(assi
     # the discoveries say "Anthropic's May 2024 research", never "Claude"; the labs' table ties the two
     answer = assistant.ask("What kinds of dangerous things did Anthropic find inside Claude?")
     assert not answer.abstained and "Dangerous content features" in answer.text, answer.text
+    # ... and it asks for the kinds: the whole list, as when it names no lab
+    assert "Sycophancy features" in answer.text and "Deception-related features" in answer.text
     # ... but no row ties OpenAI to Claude 3 Sonnet, nor names a second thing for DeepMind's head count
     assert assistant.ask("How many features did OpenAI extract from Claude 3 Sonnet?").abstained
     assert assistant.ask("Did DeepMind find deception features in Claude?").abstained

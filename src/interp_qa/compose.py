@@ -167,7 +167,7 @@ class Composer:
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope="section", standalone_question=q.standalone)
         split = self.split_list(q, chosen[0])
-        if split is not None and self.tree is not None and not self.absent_key_terms(q, chosen):
+        if split is not None and self.tree is not None and not self.lacks_names(q, chosen):
             # "What are the requirements for interpretability to be sufficient?" found one item of a numbered list
             # whose items are passages of their own ("we'd need to: 1. ...", "we'd need to: 2. ..."): the list is asked.
             text, cites = section_digest(self.tree, split, self.scope.header_weight(q))
@@ -215,6 +215,11 @@ class Composer:
             question=question, text=text, citations=cites, abstained=False, passages=passages,
             standalone_question=q.standalone,
         )
+
+    def lacks_names(self, q: Question, chosen: list[Unit]) -> bool:
+        """Whether the chosen units lack a name the question gives, one no table row ties to a name they say."""
+        absent = self.absent_key_terms(q, chosen)
+        return bool(absent) and not self.held_by_named(q, absent, chosen)
 
     def held_by_named(self, q: Question, absent: list[str], chosen: list[Unit]) -> bool:
         """Whether every name the chosen units lack belongs to one they say, by a table row that holds both: "What
