@@ -1023,3 +1023,10 @@ def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
     answer = assistant.ask("Which milestones came before sparse autoencoders?")
     assert "Induction Heads" in answer.text and "Circuits in CNNs" in answer.text, answer.text
     assert "Towards Monosemanticity" not in answer.text and "Gemma Scope" not in answer.text
+
+
+def test_a_label_the_question_says_word_for_word_answers(assistant):
+    # "the current capabilities" is the diagram's "Current Capabilities (2024-2025): ..." (and the Goal's list label);
+    # AI Control's row answered ("Current Maturity: Conceptual", "capability limits")
+    answer = assistant.ask("How does the survey describe the current capabilities?")
+    assert "Current Capabilities" in answer.text.split("\n")[0] and "AI Control" not in answer.text, answer.text

@@ -11,13 +11,24 @@ import re
 from dataclasses import dataclass, field
 
 from .question import GENERIC_CAPS, CorpusStats, Question
-from .text import NUMBER_RE, YEAR_RE, lancaster, lancaster_set, long_form, row_cells, split_sentences, tokens
+from .text import (
+    LABELLED_RE,
+    NUMBER_RE,
+    YEAR_RE,
+    lancaster,
+    lancaster_set,
+    long_form,
+    row_cells,
+    split_sentences,
+    tokens,
+)
 from .types import Passage
 from .weights import (
     COUNT_BONUS,
     DEFINITION_BONUS,
     DERIVED_MATCH_WEIGHT,
     INTRODUCTION_PENALTY,
+    LABEL_SAID_BONUS,
     LEAD_WEIGHT,
     LIST_BONUS,
     META_CONTEXT_WEIGHT,
@@ -141,6 +152,8 @@ class UnitScorer:
                     u.score += DEFINITION_BONUS  # "What does SAE stand for?": "... sparse autoencoders (SAEs) ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
                     u.score -= INTRODUCTION_PENALTY  # "Per Bereska & Gavves (2024), a review ...:" introduces
+                if any(label_said(x, q.text) for x in labels_of(u)):
+                    u.score += LABEL_SAID_BONUS  # "the current capabilities": "Current Capabilities (2024-2025): ..."
                 if q.qtype == "list" and p.kind == "list":
                     u.score += LIST_BONUS
                     # The lead line says what the list is: "The Goal: ..." answers "what are the goals".
@@ -254,6 +267,23 @@ def stated(u: Unit, q: Question | None = None) -> str:
     if q is not None and q.qtype == "who":
         return "\n".join(f"{h}: {v}" for h, v in cells if h in WHO_FIELDS)
     return "\n".join(v for _, v in cells)
+
+
+def labels_of(u: Unit) -> list[str]:
+    """The labels a unit is under: its own ("Current Capabilities (2024-2025): ..."), or its list's short lead line
+    ("Current Capabilities:")."""
+    out = [m.group("label")] if (m := LABELLED_RE.match(u.text)) else []
+    lead = u.passage.text.split("\n", 1)[0].strip() if u.passage.kind == "list" else ""
+    if lead.endswith(":") and len(lead.split()) <= 4:
+        out.append(lead[:-1])
+    return out
+
+
+def label_said(label: str, question: str) -> bool:
+    """Whether the question says a label of two words or more, word for word ("Current Capabilities")."""
+    words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", label)) if w not in ("the", "a", "an")]
+    said = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", question.lower())
+    return len(words) >= 2 and said is not None
 
 
 def type_bonus(q: Question, text: str, section: str | None = None) -> float:

@@ -61,6 +61,10 @@ NAMES_DOCUMENT_SHARE = 0.75
 DEFINITION_BONUS = 0.3
 # A sentence ending in ":" introduces an answer and is none (questions: facts .883 -> .893).
 INTRODUCTION_PENALTY = 0.3
+# A unit under a label of two words or more that the question says word for word ("How does the survey describe the
+# current capabilities?": "Current Capabilities (2024-2025): ..."; it got AI Control's "Current Maturity" row).
+# Session 19: 0.15 changes no eval answer and that probe alone; 0.3 also moved q097 to "Requirements for Sufficiency".
+LABEL_SAID_BONUS = 0.15
 # List questions favour list passages, and the list whose lead line carries the question's words.
 LIST_BONUS = 0.2
 LEAD_WEIGHT = 0.4
