@@ -237,8 +237,8 @@ class ScopeFinder:
     def captioned(self, q: Question, chosen: list[Unit]) -> Section | None:
         """The section whose list or table ``u`` captions: a paragraph's closing line with no end punctuation
         ("Range of views on interpretability's role in AI safety") right before a list or table; or one ending in ":"
-        ("What problems does the 2024 review list as unsolved?" found "Per Bereska & Gavves (2024), a comprehensive
-        review of ...:", which introduces the table of challenges), unless one fact is asked."""
+        chosen alone ("What did Bereska and Gavves review?" found "Per Bereska & Gavves (2024), a comprehensive review
+        of ...:", which introduces the table of challenges), unless one fact is asked."""
         u = chosen[0]
         if self.tree is None or u.kind != "sentence" or u.passage.kind != "paragraph":
             return None
