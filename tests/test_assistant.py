@@ -813,3 +813,10 @@ def test_a_question_offering_two_answers_is_not_refused_for_a_word_of_the_second
     # "complicated" is no word of the corpus; read as the second of two things compared, it was refused for it
     answer = assistant.ask("Will we ever fully understand neural networks, or are they just too complicated?")
     assert not answer.abstained and "too complex to fully understand" in answer.text, answer.text
+
+
+def test_a_word_ending_in_er_is_no_degree_of_a_word_that_says_nothing(assistant):
+    # "offer" was read as a degree of "of" ("bigger" is of "big"), and weighed as that stopword
+    terms = assistant.read_question("What does looking inside a model offer?").terms
+    assert "offer" in terms and "of" not in terms
+    assert "strong" in assistant.read_question("Which approach is strongest?").terms

@@ -549,7 +549,9 @@ class QuestionReader:
                 if stem not in self.stats.doc_freq:
                     # "strongest" where the corpus says "Strong (if specified)": the degree the stemmer keeps;
                     # "behaviour" where it says "behavior"
-                    known = (b for b in self.stats.stem_all(degree_bases(w) + american(w)) if b in self.stats.doc_freq)
+                    # (not a word that says nothing: "offer" is no degree of "of")
+                    bases = [b for b in degree_bases(w) if b not in STOPWORDS] + american(w)
+                    known = (b for b in self.stats.stem_all(bases) if b in self.stats.doc_freq)
                     stem = next(known, stem)
                 stems.append(stem)
                 continue
