@@ -67,6 +67,11 @@ from .weights import (
 # What heads the passages a fact adds when it may be only part of the answer.
 SEE_ALSO = "See also:"
 
+def shift_markers(text: str, by: int) -> str:
+    """``text``'s [n] markers numbered on after ``by`` citations, for appending it to an answer that has them."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + by}]", text)
+
+
 def versioned_and_bare(text: str) -> list[re.Pattern]:
     """Names a question asks both with a version and without ("Gemma Scope and Gemma Scope 2"), each as a pattern
     of the bare name's words not followed by a number."""
@@ -147,8 +152,8 @@ class Composer:
                 # "What did the MIT agent actually do?": its row names the work it links ("Automated interpretability
                 # agent"), and that work's own summary says what it did
                 work, work_cites = document_digest(self.tree, linked, DIGEST_CHARS - len(text) - 2)
-                work = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + len(cites)}]", work)
-                return Answer(question=question, text=f"{text}\n\n{work}", citations=cites + work_cites,
+                return Answer(question=question, text=f"{text}\n\n{shift_markers(work, len(cites))}",
+                              citations=cites + work_cites,
                               abstained=False, passages=passages, standalone_question=q.standalone)
             text, cites = self.see_also(q, chosen, passages, text, cites)
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
@@ -308,8 +313,7 @@ class Composer:
                                         self.main_document() if self.main_document else None)
         if not related:
             return text, cites
-        related = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + len(cites)}]", related)
-        return f"{text}\n\n{SEE_ALSO}\n{related}", cites + shown
+        return f"{text}\n\n{SEE_ALSO}\n{shift_markers(related, len(cites))}", cites + shown
 
     def about_topic(self, q: Question, best: Unit, text: str) -> bool:
         """Whether a question asks about a topic, not for a fact of a thing: it names nothing rare, asks no yes or no,

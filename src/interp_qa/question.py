@@ -376,9 +376,10 @@ class QuestionReader:
         m = VERSION_FOLLOW_RE.match(question)
         if not m:
             return None
+        word = (m.group("ord") or "").lower()
         for name in re.finditer(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:\s+(\d+))?\b", before):
             bare, number = name.group(1), int(name.group(2) or 1)
-            word = m.group("ord").lower() if m.group("ord") else ""
+            # "version 2", "the second/first version", or the one after this ("the newer one")
             wanted = int(m.group("n")) if m.group("n") else VERSION_PLACES.get(word, number + 1)
             if wanted == number or (wanted > 1 and (phrase_words(bare)[-1], str(wanted)) not in self.stats.numbered):
                 continue

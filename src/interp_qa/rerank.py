@@ -114,6 +114,7 @@ class UnitScorer:
     def score_units(self, q: Question, passages: list[Passage], rank_weight: float = RANK_PRIOR_ANSWER) -> list[Unit]:
         units: list[Unit] = []
         total = self.weight(q)
+        asked = f" {' '.join(tokens(q.text))} "  # the question's words, once, for the labels it says word for word
         for rank, p in enumerate(passages):
             context = self.stem_set(f"{p.title} {p.section}")
             names_doc: bool | None = None
@@ -152,7 +153,7 @@ class UnitScorer:
                     u.score += DEFINITION_BONUS  # "What does SAE stand for?": "... sparse autoencoders (SAEs) ..."
                 if u.kind == "sentence" and u.text.rstrip().endswith(":"):
                     u.score -= INTRODUCTION_PENALTY  # "Per Bereska & Gavves (2024), a review ...:" introduces
-                if any(label_said(x, q.text) for x in labels_of(u)):
+                if any(label_said(x, asked) for x in labels_of(u)):
                     u.score += LABEL_SAID_BONUS  # "the current capabilities": "Current Capabilities (2024-2025): ..."
                 if q.qtype == "list" and p.kind == "list":
                     u.score += LIST_BONUS
@@ -279,11 +280,11 @@ def labels_of(u: Unit) -> list[str]:
     return out
 
 
-def label_said(label: str, question: str) -> bool:
-    """Whether the question says a label of two words or more, word for word ("Current Capabilities")."""
+def label_said(label: str, asked: str) -> bool:
+    """Whether a label of two words or more ("Current Capabilities") is said word for word in ``asked``, the
+    question's lower-case words joined by spaces, with a space at each end."""
     words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", label)) if w not in ("the", "a", "an")]
-    said = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", question.lower())
-    return len(words) >= 2 and said is not None
+    return len(words) >= 2 and f" {' '.join(words)} " in asked
 
 
 def type_bonus(q: Question, text: str, section: str | None = None) -> float:

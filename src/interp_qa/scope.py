@@ -206,7 +206,9 @@ class ScopeFinder:
         main = self.main_document() if self.main_document else None
         if self.documents is None or len(row.refs) != 1:
             return None
-        sources = [s for s, _, _ in self.documents() if s != main and row.refs[0].endswith(s.rsplit(".", 1)[0])]
+        # a passage's refs are document ids: the corpus folder, then the source without its suffix
+        sources = [s for s, _, _ in self.documents()
+                   if s != main and row.refs[0].endswith("/" + s.rsplit(".", 1)[0])]
         if len(sources) != 1:
             return None
         assert self.tree is not None
