@@ -64,3 +64,20 @@ def test_a_yes_or_no_question_a_crux_asks_gets_both_of_its_answers(assistant):
     assert "Yes - unique and necessary" in answer.text and "No - empirical methods more promising" in answer.text
     # ... only one about what is asked: keeping an AI boxed in is AI Control's containment, not a crux of deception
     assert assistant.ask("Can't we just keep a dangerous AI boxed in?").text.startswith("AI Control")
+
+
+def test_which_of_a_kind_a_table_lists_is_asked_of_each_of_its_rows(assistant):
+    # "Which safety approaches ...?" asks which of the things the comparison table's rows are: these got one
+    # approach's sub-section (scalable oversight's, red-teaming's) and missed the others.
+    answer = assistant.ask("Which safety approaches have actually been shown to scale?")
+    assert answer.scope == "section"
+    assert "RLHF / Constitutional AI — Scalability: Demonstrated" in answer.text, answer.text
+    assert "Formal Verification — Scalability: Very limited" in answer.text
+    answer = assistant.ask("Which safety approaches are furthest from being ready for real-world use?")
+    assert "AI Control — Current Maturity: Conceptual" in answer.text, answer.text
+    assert "Formal Verification — Current Maturity: Theoretical" in answer.text
+    # A row of that table as the best evidence answers with the rows that say it; a unit that says it all answers.
+    answer = assistant.ask("Which safety approaches are already in production use?")
+    assert "Conceptual" not in answer.text and "Production use" in answer.text, answer.text
+    assert assistant.ask("Which organizations are leading interpretability work?").text.startswith(
+        "Organizations Leading Work:")

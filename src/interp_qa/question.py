@@ -236,6 +236,9 @@ DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every|any single|any one)\s+(?!other\b|
                             # "Which approaches are not in production?": the rows that do not say it, read off the
                             # whole column (the rows that say "production" answered)
                             r"^\W*which\b[^?]*\b(?:are|is|was|were|do|does|did|can|could)(?:n't| not)\b", re.I)
+# "Which safety approaches have been shown to scale?": the kind of thing asked which of (a plural noun after "which",
+# past at most two modifiers); when a table's rows are things of that kind, the question is asked of each row.
+WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -275,6 +278,7 @@ class Question:
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
+    which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
     overview: bool = False  # "Summarize ...", "an overview of ...", "the key points of ...": a whole is asked for
@@ -486,6 +490,8 @@ class QuestionReader:
             q.event_bound = (m.group("side").lower(), m.group("event"))
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
+        if m := WHICH_KIND_RE.match(question):
+            q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)
         q.spelled = self.spelled(q.naming)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.

@@ -111,6 +111,13 @@ class ScopeFinder:
                 text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
                 return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
+        # "Which safety approaches have actually been shown to scale?": the question is asked of each row of the table
+        # whose rows are approaches, unless a row of it is the best evidence (the rows that say it are the answer:
+        # "Which approaches are in production use?") or one unit says it all ("Which organizations lead the work?").
+        table = self.table_of_kind(q)
+        if table is not None and cover < FULL_COVER and units[0].passage.id not in {p.id for p in table.direct}:
+            text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
+            return text, cites, "section"
         best = self.best_section(q, passages, section_sims)
         if best is not None:
             sec, score = best
@@ -460,6 +467,19 @@ class ScopeFinder:
             if stem in q.terms or (halves and all(h in q.terms for h in halves)):
                 said += self.stats.idf(stem)
         return weight > 0 and said / weight >= SCOPE_ROW_NAMED
+
+    def table_of_kind(self, q: Question) -> Section | None:
+        """The main document's table whose rows are the kind of thing the question asks which of: "Which safety
+        approaches ...?" asks the table whose first column is "Approach", "Which models ...?" the one of "Model"."""
+        main = self.main_document() if self.main_document else None
+        if self.tree is None or main is None or q.which_kind is None:
+            return None
+        for key, sec in self.tree.sections.items():
+            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
+            kind = tokens(row_cells(rows[0].text)[0][0]) if rows else []
+            if kind and self.stats.stem_all(kind[-1:]) == [q.which_kind]:
+                return sec
+        return None
 
     def named_column(self, q: Question) -> Section | None:
         """The main document's table with a column whose header the question names, when none of its rows is among
