@@ -1025,6 +1025,21 @@ def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
     assert "Towards Monosemanticity" not in answer.text and "Gemma Scope" not in answer.text
 
 
+def test_a_chronology_between_two_events_keeps_the_rows_between(assistant):
+    # Each event is the dated row holding most of its words ("the big Claude 3 Sonnet study": "34M features from
+    # Claude 3 Sonnet"); a summary of either work answered, as it matched the words better than the timeline.
+    answer = assistant.ask("What happened between the one-layer autoencoder result and the big Claude 3 Sonnet study?")
+    assert answer.scope == "section" and answer.text.startswith("- 2024 (Jan): 8-layer SAE features"), answer.text
+    assert "Towards Monosemanticity" not in answer.text and "Scaling Monosemanticity" not in answer.text
+    answer = assistant.ask("What came after Scaling Monosemanticity?")
+    assert "2024 (Jun): GPT-4 concepts" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text
+    assert "2023" not in answer.text
+    # Two years bound a span too: 2022 and 2023 were left out.
+    answer = assistant.ask("Give me the timeline between 2021 and 2024.")
+    assert all(x in answer.text for x in ("2021:", "2022: Induction Heads", "2023:", "2024 (Jul)")), answer.text
+    assert "2020" not in answer.text and "2025" not in answer.text
+
+
 def test_a_label_the_question_says_word_for_word_answers(assistant):
     # "the current capabilities" is the diagram's "Current Capabilities (2024-2025): ..." (and the Goal's list label);
     # AI Control's row answered ("Current Maturity: Conceptual", "capability limits")

@@ -212,6 +212,8 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           r"\bover time\b|\blandmarks?\b|"
                           # "What came before Towards Monosemanticity?", "What happened after Scaling Monosemanticity?"
                           r"\bwhat (?:happened|came|followed|preceded)\s+(?:before|after|next)\b|"
+                          # "What happened between the one-layer result and the Claude 3 Sonnet study?"
+                          r"\bwhat (?:happened|came|went on)\s+(?:in\s+)?between\b|"
                           # "What happened in 2024?": the events of that year
                           r"\bwhat (?:happened|went on)\b[^?]*\b(?:19|20)\d\d\b|"
                           # "What did 2024 bring for interpretability?", "What came out in 2024?"
@@ -224,6 +226,9 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
 # An event that bounds a span of time: "before sparse autoencoders came along", "after Scaling Monosemanticity".
 EVENT_BOUND_RE = re.compile(r"\b(?P<side>before|after|since|until|prior to|following)\s+(?!(?:19|20)\d\d\b)"
                             r"(?P<event>[^?.!,;]+)", re.I)
+# Two events that bound a span of time: "between the one-layer autoencoder result and the Claude 3 Sonnet study".
+BETWEEN_EVENTS_RE = re.compile(r"\bbetween\s+(?!(?:19|20)\d\d\b)(?P<first>[^?.!,;]+?)\s+and\s+"
+                               r"(?P<second>[^?.!,;]+)", re.I)
 # A year that bounds a span of time ("since 2020", "from 2020 to 2025", "before 2024"): it names no year's row.
 YEAR_BOUND_RE = re.compile(r"\b(?:since|from|after|before|between|until|till|through)\s+(?:19|20)\d\d\b", re.I)
 # "How does each approach rate on deception?", "Which are in production and which are still research?", "model by
@@ -267,8 +272,9 @@ class Question:
     yes_no: bool = False  # "Is AI control enough ...?": a yes-or-no question, not "the case for and against"
     type_carried: bool = False  # a follow-up of no type of its own takes the turn before's ("Why?" after a list)
     year_bound: bool = False  # "since 2020", "from 2020 to 2025": years that bound a span, not a year asked about
-    # "before sparse autoencoders came along": (side, event) of a chronology bounded by an event, not a year
-    event_bound: tuple[str, str] | None = None
+    # "before sparse autoencoders came along": (side, event) of a chronology bounded by an event, not a year;
+    # "between A and B": after A and before B
+    event_bound: list[tuple[str, str]] = field(default_factory=list)
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
     key_stems: dict[str, set[str]] = field(default_factory=dict)  # key term -> its content stems
@@ -486,8 +492,10 @@ class QuestionReader:
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.year_bound = bool(YEAR_BOUND_RE.search(question))
-        if q.chronology and (m := EVENT_BOUND_RE.search(question)):
-            q.event_bound = (m.group("side").lower(), m.group("event"))
+        if q.chronology and (m := BETWEEN_EVENTS_RE.search(question)):
+            q.event_bound = [("after", m.group("first")), ("before", m.group("second"))]
+        elif q.chronology and (m := EVENT_BOUND_RE.search(question)):
+            q.event_bound = [(m.group("side").lower(), m.group("event"))]
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         if m := WHICH_KIND_RE.match(question):

@@ -42,6 +42,8 @@ from .weights import (
 )
 
 # A month a reader names with its year ("Jan 2024", "May 2024", "July 2024"); capitalised, so "may" is no month.
+YEAR_RANGE_RE = re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|through|until|till|-)\s+"
+                           r"((?:19|20)\d\d)\b", re.I)
 DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS))})[a-z]*\.?\s+(?:\d{{1,2}},?\s+)?"
                             r"(?=(?:19|20)\d\d\b)")
 
@@ -117,6 +119,12 @@ class ScopeFinder:
         table = self.table_of_kind(q)
         if table is not None and cover < FULL_COVER and units[0].passage.id not in {p.id for p in table.direct}:
             text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
+            return text, cites, "section"
+        # "What happened between the one-layer result and the Claude 3 Sonnet study?": the dated rows between, though
+        # a summary of either work matches the question's words better than the timeline does
+        bounded = self.event_span(q) if q.chronology else None
+        if bounded is not None and bounded[1]:
+            text, cites = section_digest(self.tree, bounded[0], self.header_weight(q), focus=self.focus(q))
             return text, cites, "section"
         best = self.best_section(q, passages, section_sims)
         if best is not None:
@@ -415,12 +423,18 @@ class ScopeFinder:
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
         # "the main achievements of 2024": its dated rows; "since 2023", "before 2024": a range of years
         years: list[tuple[int, int]] = []
-        for m in re.finditer(r"\b(?:(since|from|after)|(before|until|up to))?\s*((?:19|20)\d\d)\b", q.text, re.I):
+        # "between 2021 and 2024", "from 2021 to 2024": the years between, both included
+        ranged = YEAR_RANGE_RE.search(q.text)
+        if ranged:
+            years.append((int(ranged.group(1)), int(ranged.group(2))))
+        for m in re.finditer(r"\b(?:(since|from|after)|(before|until|up to))?\s*((?:19|20)\d\d)\b",
+                             YEAR_RANGE_RE.sub(" ", q.text), re.I):
             y = int(m.group(3))
             years.append((y + (m.group(1) or "").lower().startswith("a"), 9999) if m.group(1) else
                          (0, y - (m.group(2) or "").lower().startswith("b")) if m.group(2) else (y, y))
-        span = self.event_span(*q.event_bound) if q.event_bound else None
-        if span is not None:
+        bounded = self.event_span(q)
+        if bounded is not None:
+            span = bounded[1]
             return lambda p: p.id in span  # "the landmark results before sparse autoencoders came along"
         if not terms and not years:
             return None
@@ -434,25 +448,38 @@ class ScopeFinder:
             return any(t <= have for t in terms) or in_months and any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
 
-    def event_span(self, side: str, event: str) -> set[str] | None:
-        """The ids of a dated table's rows before or after the first row that names ``event`` ("sparse autoencoders
-        came along": the 2023 row, "Sparse autoencoders extract interpretable features ..."), by the longest start of
-        the event's words that a row says; None when no row names it."""
+    def event_span(self, q: Question) -> tuple[Section, set[str]] | None:
+        """The dated table and the ids of its rows between the events that bound the question's chronology ("before
+        sparse autoencoders came along", "between the one-layer result and the Claude 3 Sonnet study"); None when a
+        bounding event is no row."""
+        found = [self.event_rows(side, event) for side, event in q.event_bound]
+        rows = [f for f in found if f is not None]
+        if not found or len(rows) < len(found):
+            return None
+        return rows[0][0], set.intersection(*(ids for _, ids in rows))
+
+    def event_rows(self, side: str, event: str) -> tuple[Section, set[str]] | None:
+        """A dated table and the ids of its rows before or after the row that names ``event`` ("sparse autoencoders
+        came along": the 2023 row, "Sparse autoencoders extract interpretable features ..."): the row holding most of
+        the event's words (by their weight; the first of equals), not all of them ("the big Claude 3 Sonnet study" is
+        the row "34M features from Claude 3 Sonnet"); None when no row holds any."""
         main = self.main_document() if self.main_document else None
         if self.tree is None or main is None:
             return None
-        words = [w for w in tokens(event) if w not in STOPWORDS]
-        tables = [[p for p in sec.direct if p.kind == "table_row"] for key, sec in self.tree.sections.items()
-                  if key[0] == main and sec.chronological]
-        for n in range(len(words), 0, -1):
-            stems = set(self.stats.stem_all(words[:n]))
-            for rows in tables:
-                hit = next((i for i, p in enumerate(rows) if stems <= self.scorer.stem_set(p.text)), None)
-                if hit is not None:
-                    kept = rows[:hit] if side in ("before", "until", "prior to") else \
-                        rows[hit:] if side == "since" else rows[hit + 1:]
-                    return {p.id for p in kept}
-        return None
+        stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS]))
+        best, best_weight = None, 0.0
+        for key, sec in self.tree.sections.items():
+            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main and sec.chronological else []
+            for i, p in enumerate(rows):
+                weight = sum(self.stats.idf(t) for t in stems & self.scorer.stem_set(p.text))
+                if weight > best_weight:
+                    best, best_weight = (sec, rows, i), weight
+        if best is None:
+            return None
+        sec, rows, hit = best
+        kept = rows[:hit] if side in ("before", "until", "prior to") else rows[hit:] if side == "since" else \
+            rows[hit + 1:]
+        return sec, {p.id for p in kept}
 
     def names_row(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
