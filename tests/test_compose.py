@@ -374,6 +374,15 @@ def test_a_yes_or_no_question_of_fact_gets_the_fact(assistant):
     assert answer.scope == "fact" and "70%" in answer.text
 
 
+def test_a_name_s_possessive_and_a_year_after_it_are_not_one_name(assistant):
+    # "Anthropic's 2023 paper" was read as the name "Anthropic 2023", which the corpus never says: refused.
+    q = assistant.read_question("What did Anthropic's 2023 paper on monosemantic features show?")
+    assert q.key_terms == ["Anthropic", "2023"]
+    assert assistant.read_question("What is Claude 3 Sonnet?").key_terms == ["Claude 3", "Sonnet"]
+    answer = assistant.ask("What did Anthropic's 2023 paper on monosemantic features show?")
+    assert not answer.abstained and "Towards Monosemanticity" in answer.text, answer.text
+
+
 def test_a_row_found_by_the_name_asked_about_says_what_about_it(assistant):
     # "Source: OpenAI" matched the question's only word; the answer read "2024 (Jun) — Source: OpenAI."
     answer = assistant.ask("What does the survey say about OpenAI?")

@@ -581,8 +581,10 @@ class QuestionReader:
         out = []
         if not any(c.islower() for c in text):
             text = text.lower()  # "WHAT WAS FOUND IN CLAUDE?": capitals that shout name nothing ("WERE")
-        for m in re.finditer(r"[A-Za-z0-9][\w.\-']*(?:\s+\d[\w.]*)?", text):
-            word = m.group(0).rstrip(".'").replace("'s", "")
+        # A possessive ends a name and a year is no version: "Anthropic's 2023 paper" names Anthropic and 2023 (as
+        # "Anthropic 2023", which the corpus never says, it was refused), "Claude 3" is one name.
+        for m in re.finditer(r"[A-Za-z0-9][\w.\-]*(?:'(?!s\b)[\w.\-]*)*(?:\s+(?!(?:19|20)\d\d\b)\d[\w.]*)?", text):
+            word = m.group(0).rstrip(".'")
             first = word.split()[0]
             # "the 2020", "January 2024", "Are 70% ...": the number on its own
             if " " in word and (first.lower() in MONTHS or first.lower() in GENERIC_CAPS
