@@ -81,3 +81,12 @@ def test_which_of_a_kind_a_table_lists_is_asked_of_each_of_its_rows(assistant):
     assert "Conceptual" not in answer.text and "Production use" in answer.text, answer.text
     assert assistant.ask("Which organizations are leading interpretability work?").text.startswith(
         "Organizations Leading Work:")
+
+
+def test_everyday_words_for_oversight_and_detection_name_them(assistant):
+    # "supervise" is a word the corpus lacks (AI Control's sub-section answered); "noticing" left the deception
+    # detection column unnamed (The Goal's list answered).
+    answer = assistant.ask("What's the worry with having AIs supervise other AIs?")
+    assert "potential for collusion" in answer.text and "Scalable Oversight" in answer.text.split("\n")[0], answer.text
+    answer = assistant.ask("How good is each safety technique at noticing a model that's trying to deceive?")
+    assert "Formal Verification — Deception Detection: Strong (if specified)" in answer.text, answer.text
