@@ -81,6 +81,10 @@ def test_which_of_a_kind_a_table_lists_is_asked_of_each_of_its_rows(assistant):
     assert "Conceptual" not in answer.text and "Production use" in answer.text, answer.text
     assert assistant.ask("Which organizations are leading interpretability work?").text.startswith(
         "Organizations Leading Work:")
+    # ... and the kind by a word the synonyms give for it ("organization: labs"): one sentence on "major labs" answered.
+    answer = assistant.ask("Which labs are racing ahead on this?")
+    assert answer.scope == "section" and answer.text.startswith("- Anthropic: "), answer.text
+    assert all(f"{lab}: " in answer.text for lab in ("OpenAI", "DeepMind", "MIT (MAIA)"))
 
 
 def test_everyday_words_for_oversight_and_detection_name_them(assistant):

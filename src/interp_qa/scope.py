@@ -504,7 +504,9 @@ class ScopeFinder:
         for key, sec in self.tree.sections.items():
             rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
             kind = tokens(row_cells(rows[0].text)[0][0]) if rows else []
-            if kind and self.stats.stem_all(kind[-1:]) == [q.which_kind]:
+            stem = self.stats.stem_all(kind[-1:])[0] if kind else None
+            # "Which safety methods ...?": a word the synonyms give for the kind ("approach: methods") names it
+            if stem is not None and q.which_kind in (stem, q.synonym_of.get(stem)):
                 return sec
         return None
 
