@@ -1054,3 +1054,12 @@ def test_a_label_the_question_says_word_for_word_answers(assistant):
     # AI Control's row answered ("Current Maturity: Conceptual", "capability limits")
     answer = assistant.ask("How does the survey describe the current capabilities?")
     assert "Current Capabilities" in answer.text.split("\n")[0] and "AI Control" not in answer.text, answer.text
+
+
+def test_how_big_a_community_is_asks_the_field_s_size(assistant):
+    # "How large is the field?" got GPT-4's row ("Parameters: ≈1.7T"), "How big is the research community?" DeepMind's
+    # ("Open for research"): "how big" asks a size (Field Size and Growth), "community" is the survey's "field".
+    for question in ("How large is the field?", "How big is the research community?"):
+        answer = assistant.ask(question)
+        assert "approximately 50 full-time positions" in answer.text.split("\n")[0], answer.text
+    assert "17 people" in assistant.ask("How big was Anthropic's team?").text
