@@ -94,3 +94,11 @@ def test_everyday_words_for_oversight_and_detection_name_them(assistant):
     assert "potential for collusion" in answer.text and "Scalable Oversight" in answer.text.split("\n")[0], answer.text
     answer = assistant.ask("How good is each safety technique at noticing a model that's trying to deceive?")
     assert "Formal Verification — Deception Detection: Strong (if specified)" in answer.text, answer.text
+
+
+def test_a_question_about_the_debate_naming_items_of_one_list_gets_that_list(assistant):
+    # "this debate" asks about the survey, and no one item holds both "planes" and "medicine": the whole survey's
+    # digest answered. The best passage holds both.
+    answer = assistant.ask("How do planes and medicine relate to this debate?")
+    assert answer.scope != "document" and "planes fly safely" in answer.text and "medicine works" in answer.text, \
+        answer.text

@@ -148,7 +148,10 @@ class ScopeFinder:
                 text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
-        main = self.main_document() if q.about_document and cover < DOCUMENT_COVER and self.main_document else None
+        # (the words of the best passage, over its items: "How do planes and medicine relate to this debate?" names two
+        # items of one list)
+        held = self.scorer.share(q, set().union(*(u.covered for u in units if u.passage.id == units[0].passage.id)))
+        main = self.main_document() if q.about_document and held < DOCUMENT_COVER and self.main_document else None
         if main:
             text, cites = document_digest(self.tree, main)
             return text, cites, "document"
