@@ -102,3 +102,12 @@ def test_a_question_about_the_debate_naming_items_of_one_list_gets_that_list(ass
     answer = assistant.ask("How do planes and medicine relate to this debate?")
     assert answer.scope != "document" and "planes fly safely" in answer.text and "medicine works" in answer.text, \
         answer.text
+
+
+def test_a_section_the_question_names_answers_though_the_evidence_falls_elsewhere(assistant):
+    # "control" and "work" fell in the engineering argument ("must understand to control", "chips work"), whose list
+    # answered "How does AI control work?"; the question names the AI Control sub-section.
+    answer = assistant.ask("How does AI control work?")
+    assert answer.text.startswith("AI Control [1]\n- Strengths: Doesn't require alignment"), answer.text
+    # ... by a word that is no everyday one: "interpretability" names no "What is Interpretability?"
+    assert not assistant.ask("What is the case for interpretability?").text.startswith("- The Goal")

@@ -293,6 +293,10 @@ class ScopeFinder:
         verbatim = [k for k, s in self.tree.sections.items() if self.heading_words(k, s) == asked and s.units() >= 2]
         if verbatim:
             return self.tree.sections[verbatim[0]], 1.0
+        # "How does AI control work?": a section whose heading the question says (the evidence fell in the engineering
+        # argument's "must understand to control" and "planes ... work")
+        candidates |= {k for k, s in self.tree.sections.items() if k[0] == top[0].source and s.units() >= 2
+                       and self.names_heading(q, s)} if top else set()
         if q.asks_shape:  # "for and against ...", "Under what conditions ...?": sections of the shape asked for
             candidates |= {k for k in sims if k in self.tree.sections and self.tree.sections[k].fits(q)}
         scored: dict[tuple, tuple[Section, float, float]] = {}  # key -> (section, score, spread)
@@ -341,6 +345,15 @@ class ScopeFinder:
                  and sec.path[: len(k[1])] == k[1] and self.names_heading(q, v[0])]
         if named:
             sec, spread = named[-1][0], named[-1][2]
+        elif not self.names_heading(q, sec):
+            # "How does AI control work?": the section the question names, though the evidence fell elsewhere
+            # (by a word that is no everyday one: "What is the case for interpretability?" names no "What is
+            # Interpretability?")
+            elsewhere = [v for v in scored.values() if self.names_heading(q, v[0]) and any(
+                self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
+                for t in self.stats.stem_all([w for w in tokens(v[0].heading) if w not in STOPWORDS]))]
+            if elsewhere:
+                sec, score, spread = max(elsewhere, key=lambda x: x[1])
         while spread < SCOPE_MERGE_SPREAD and not self.names_heading(q, sec):
             inner = [v for k, v in scored.items() if k[0] == sec.source and len(k[1]) > len(sec.path)
                      and k[1][: len(sec.path)] == sec.path]
