@@ -1063,12 +1063,3 @@ def test_how_big_a_community_is_asks_the_field_s_size(assistant):
         answer = assistant.ask(question)
         assert "approximately 50 full-time positions" in answer.text.split("\n")[0], answer.text
     assert "17 people" in assistant.ask("How big was Anthropic's team?").text
-
-
-def test_asking_for_a_summary_names_no_topic(assistant):
-    # "summarize" was weighed as a topic word: it matched the references' "Summary" sections, and this got AI Control's
-    # strengths and weaknesses.
-    assert "summar" not in assistant.read_question("Summarize the debate about designing interpretable models.").terms
-    answer = assistant.ask("Summarize the debate about designing interpretable models.")
-    assert not answer.text.startswith("AI Control"), answer.text
-    assert "design" in answer.text.split("\n")[0]

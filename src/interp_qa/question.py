@@ -163,10 +163,6 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?
                         r"overall|on the whole|in general|verdict|conclusions?|upshot|stance|optimistic|pessimistic|"
                         r"hopeful)\b|"
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
-# Words asking for a summary say how to answer, not what about: "Summarize the debate about designing interpretable
-# models" matched the references' "Summary" sections.
-SUMMARY_FORM = re.compile(r"\b(?:summari[sz](?:e|es|ed|ing)|summary|summaries|overview|takeaways?|gist|tl;? ?dr)\b",
-                          re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 # So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
@@ -415,7 +411,7 @@ class QuestionReader:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
-        asked = SUMMARY_FORM.sub(" ", MATTER_VERB_RE.sub(" ", asked))
+        asked = MATTER_VERB_RE.sub(" ", asked)
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
