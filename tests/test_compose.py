@@ -1063,3 +1063,16 @@ def test_how_big_a_community_is_asks_the_field_s_size(assistant):
         answer = assistant.ask(question)
         assert "approximately 50 full-time positions" in answer.text.split("\n")[0], answer.text
     assert "17 people" in assistant.ask("How big was Anthropic's team?").text
+
+
+def test_a_chronology_of_a_topic_keeps_the_rows_on_it(assistant):
+    # With no name to focus on, every dated row answered these: the topic is the rarest word said besides the
+    # chronology's own ("timeline"), in a row's own words or its abbreviations' long forms ("SAE").
+    answer = assistant.ask("Give me a timeline of sparse autoencoder research.")
+    assert "2023: Towards Monosemanticity" in answer.text and "8-layer SAE features" in answer.text, answer.text
+    assert "Circuits in CNNs" not in answer.text and "Induction Heads" not in answer.text
+    answer = assistant.ask("Give me a timeline of work on vision models.")
+    assert "2020: Circuits in CNNs" in answer.text and "2022" not in answer.text, answer.text
+    # Everyday words name no topic: the whole timeline.
+    answer = assistant.ask("Give me a timeline of interpretability research.")
+    assert "2020: Circuits in CNNs" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text

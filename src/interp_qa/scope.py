@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from .digest import comparison, document_digest, section_digest
-from .question import GENERIC_CAPS, CorpusStats, Question
+from .question import CHRONOLOGY_Q, GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
 from .text import MONTHS, STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
@@ -452,17 +452,43 @@ class ScopeFinder:
         if bounded is not None:
             span = bounded[1]
             return lambda p: p.id in span  # "the landmark results before sparse autoencoders came along"
-        if not terms and not years:
+        topic = self.chronology_topic(q) if q.chronology and not terms else None
+        if not terms and not years and topic is None:
             return None
         # "the Jan 2024 milestone", "in May 2024": that month of the year ("2024 (Jan)")
         months = {m[:3] for m in DATED_MONTH_RE.findall(q.text)}
 
         def names(p: Passage) -> bool:
+            if topic is not None:
+                # in the row's own words (every row's heading path says "Timeline"), or its abbreviations' ("SAE")
+                if not topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text)):
+                    return False
+                if not years:
+                    return True
             have = self.scorer.stem_set(f"{p.section} {p.text}")
             dated = [int(y) for y in YEAR_RE.findall(p.text)]
             in_months = not months or any(re.search(rf"\b{m}", p.text) for m in months)
             return any(t <= have for t in terms) or in_months and any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
+
+    def chronology_topic(self, q: Question) -> set[str] | None:
+        """What a chronology is of, when it names no name: the rarest word the question says besides the chronology's
+        own ("Give me a timeline of sparse autoencoder research": autoencoders; "of work on vision models": vision);
+        None when every word it says is an everyday one ("a timeline of interpretability research")."""
+        n = self.stats.size or 1
+        form = set(self.stats.stem_all([w for m in CHRONOLOGY_Q.finditer(q.text) for w in tokens(m.group(0))]))
+        rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form
+                and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n]
+        return {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
+
+    def abbreviated(self, text: str) -> set[str]:
+        """The stems of the long forms of the abbreviations ``text`` uses ("SAEs": sparse, autoencod)."""
+        out: set[str] = set()
+        for w in re.findall(r"\b[A-Z]{2,}s?\b", text):
+            long = self.stats.long_forms(w.lower().removesuffix("s"))
+            if long:
+                out |= set(self.stats.stem_all(tokens(long)))
+        return out
 
     def event_span(self, q: Question) -> tuple[Section, set[str]] | None:
         """The dated table and the ids of its rows between the events that bound the question's chronology ("before
