@@ -1071,8 +1071,13 @@ def test_a_chronology_of_a_topic_keeps_the_rows_on_it(assistant):
     answer = assistant.ask("Give me a timeline of sparse autoencoder research.")
     assert "2023: Towards Monosemanticity" in answer.text and "8-layer SAE features" in answer.text, answer.text
     assert "Circuits in CNNs" not in answer.text and "Induction Heads" not in answer.text
+    # ... or in the work a row links to: Scaling Monosemanticity's summary says "sparse autoencoders"
+    assert "2024 (May): Scaling Monosemanticity" in answer.text
     answer = assistant.ask("Give me a timeline of work on vision models.")
     assert "2020: Circuits in CNNs" in answer.text and "2022" not in answer.text, answer.text
     # Everyday words name no topic: the whole timeline.
     answer = assistant.ask("Give me a timeline of interpretability research.")
     assert "2020: Circuits in CNNs" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text
+    # ... and nor does a word no row says itself ("breakthrough" is in one linked summary only)
+    answer = assistant.ask("Walk me through the history of interpretability breakthroughs year by year.")
+    assert "2020: Circuits in CNNs" in answer.text and "2022: Induction Heads" in answer.text, answer.text

@@ -72,6 +72,7 @@ class ScopeFinder:
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
+        self._linked_words: dict[str, set[str]] = {}  # a linked work's words, for the rows that link to it
 
     def wider(self, q: Question, passages: list[Passage], units: list[Unit],
                     section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
@@ -460,8 +461,9 @@ class ScopeFinder:
 
         def names(p: Passage) -> bool:
             if topic is not None:
-                # in the row's own words (every row's heading path says "Timeline"), or its abbreviations' ("SAE")
-                if not topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text)):
+                # in the row's own words (every row's heading path says "Timeline"), its abbreviations' ("SAE"), or
+                # the work it links to ("Scaling Monosemanticity": its summary says "sparse autoencoders")
+                if not topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text) | self.linked_words(p)):
                     return False
                 if not years:
                     return True
@@ -479,7 +481,26 @@ class ScopeFinder:
         form = set(self.stats.stem_all([w for m in CHRONOLOGY_Q.finditer(q.text) for w in tokens(m.group(0))]))
         rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form
                 and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n]
-        return {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
+        topic = {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
+        # ... that a dated row says itself: "breakthroughs" are what every row is, said only in a linked work's summary
+        main = self.main_document() if self.main_document else None
+        said = self.tree is not None and topic is not None and any(
+            topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text))
+            for key, sec in self.tree.sections.items() if key[0] == main and sec.chronological
+            for p in sec.direct if p.kind == "table_row")
+        return topic if said else None
+
+    def linked_words(self, row: Passage) -> set[str]:
+        """The stems of the work a table row links to (its passages' text and abbreviations), read once per work."""
+        source = self.linked_document(row) if row.kind == "table_row" else None
+        if source is None or self.tree is None:
+            return set()
+        if source not in self._linked_words:
+            passages = [p for sec in self.tree.sections.values() if sec.source == source and len(sec.path) == 1
+                        for p in sec.passages] + self.tree.unsectioned(source)
+            text = " ".join(p.text for p in passages)
+            self._linked_words[source] = set(self.scorer.stem_set(text)) | self.abbreviated(text)
+        return self._linked_words[source]
 
     def abbreviated(self, text: str) -> set[str]:
         """The stems of the long forms of the abbreviations ``text`` uses ("SAEs": sparse, autoencod)."""
