@@ -111,3 +111,16 @@ def test_a_section_the_question_names_answers_though_the_evidence_falls_elsewher
     assert answer.text.startswith("AI Control [1]\n- Strengths: Doesn't require alignment"), answer.text
     # ... by a word that is no everyday one: "interpretability" names no "What is Interpretability?"
     assert not assistant.ask("What is the case for interpretability?").text.startswith("- The Goal")
+
+
+def test_one_of_a_kind_picked_by_a_degree_compares_every_row_on_the_column_asked(assistant):
+    # "Which approach is most mature?" got the rows that say "maturity" most (Conceptual, Research phase): the least
+    # mature. The column compares them all.
+    answer = assistant.ask("Which approach is most mature?")
+    assert "RLHF / Constitutional AI — Current Maturity: Production use" in answer.text, answer.text
+    assert "AI Control — Current Maturity: Conceptual" in answer.text
+    answer = assistant.ask("Which approach is best at detecting deception?")
+    assert "Formal Verification — Deception Detection: Strong (if specified)" in answer.text, answer.text
+    # A degree no column is asked by keeps the answer it had ("most promising": the resources crux)
+    answer = assistant.ask("Which safety approach does the survey think is most promising?")
+    assert not answer.text.startswith("- Mechanistic Interpretability"), answer.text

@@ -244,6 +244,11 @@ DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every|any single|any one)\s+(?!other\b|
 # "Which safety approaches have been shown to scale?": the kind of thing asked which of (a plural noun after "which",
 # past at most two modifiers); when a table's rows are things of that kind, the question is asked of each row.
 WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
+# "Which approach is most mature?", "Which model has the largest gap?": one of a kind, picked by a degree, is asked of
+# every row too (a plural is not needed).
+WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
+                          r"shows|scales|needs|extracted|found|reached)\b.*\b(?:most|least|best|worst|largest|biggest|"
+                          r"smallest|highest|lowest|fewest|strongest|weakest|furthest|farthest|greatest)\b", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -284,6 +289,7 @@ class Question:
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
+    superlative: bool = False  # "Which approach is most mature?": one of a kind picked by a degree
     which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
@@ -498,7 +504,8 @@ class QuestionReader:
             q.event_bound = [(m.group("side").lower(), m.group("event"))]
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
-        if m := WHICH_KIND_RE.match(question):
+        q.superlative = bool(WHICH_ONE_RE.match(question))
+        if m := WHICH_ONE_RE.match(question) or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)
         q.spelled = self.spelled(q.naming)

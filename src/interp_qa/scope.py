@@ -118,7 +118,10 @@ class ScopeFinder:
         # whose rows are approaches, unless a row of it is the best evidence (the rows that say it are the answer:
         # "Which approaches are in production use?") or one unit says it all ("Which organizations lead the work?").
         table = self.table_of_kind(q)
-        if table is not None and cover < FULL_COVER and units[0].passage.id not in {p.id for p in table.direct}:
+        # "Which approach is most mature?" compares every row on the column it asks, whatever the best evidence.
+        compared = q.superlative and table is not None and self.asks_column(q, table)
+        if table is not None and (compared if q.superlative else cover < FULL_COVER
+                                  and units[0].passage.id not in {p.id for p in table.direct}):
             text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
             return text, cites, "section"
         # "What happened between the one-layer result and the Claude 3 Sonnet study?": the dated rows between, though
@@ -572,6 +575,13 @@ class ScopeFinder:
             if stem is not None and q.which_kind in (stem, q.synonym_of.get(stem)):
                 return sec
         return None
+
+    def asks_column(self, q: Question, table: Section) -> bool:
+        """Whether the question asks one of ``table``'s columns, by its header or its cells ("mature": Current
+        Maturity; "promising" asks none)."""
+        rows = [p for p in table.direct if p.kind == "table_row"]
+        weight = self.column_weight(q, table)
+        return bool(rows) and any(weight(h) > 0 for h, _ in row_cells(rows[0].text)[1:])
 
     def named_column(self, q: Question) -> Section | None:
         """The main document's table with a column whose header the question names, when none of its rows is among
