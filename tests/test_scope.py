@@ -124,3 +124,14 @@ def test_one_of_a_kind_picked_by_a_degree_compares_every_row_on_the_column_asked
     # A degree no column is asked by keeps the answer it had ("most promising": the resources crux)
     answer = assistant.ask("Which safety approach does the survey think is most promising?")
     assert not answer.text.startswith("- Mechanistic Interpretability"), answer.text
+
+
+def test_a_question_of_each_of_alike_sub_sections_gets_them_all(assistant):
+    # "each approach" and the best unit one approach's Strengths / Weaknesses list: that approach alone answered.
+    # Its siblings are alike (the same labels), so their parent gives them all.
+    for question in ("What are the strengths and weaknesses of each approach?",
+                     "Give me the pros and cons of each safety approach."):
+        answer = assistant.ask(question)
+        assert answer.scope == "section", answer.text
+        assert all(f"{name}: Strengths: " in answer.text for name in
+                   ("Interpretability", "Behavioral Testing (Red-Teaming)", "Scalable Oversight")), answer.text

@@ -16,7 +16,18 @@ from .digest import comparison, document_digest, section_digest
 from .question import CHRONOLOGY_Q, GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
-from .text import MONTHS, STOPWORDS, YEAR_RE, lancaster_set, long_form, row_cells, row_subject, title_name, tokens
+from .text import (
+    LABELLED_RE,
+    MONTHS,
+    STOPWORDS,
+    YEAR_RE,
+    lancaster_set,
+    long_form,
+    row_cells,
+    row_subject,
+    title_name,
+    tokens,
+)
 from .types import AnswerScope, Passage
 from .weights import (
     CRUX_MIN_LEXICAL,
@@ -112,6 +123,12 @@ class ScopeFinder:
             table = self.named_column(q)
             if table is not None:
                 text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
+                return text, cites, "section"
+            # "What are the strengths and weaknesses of each approach?": the best unit's sub-section is one of several
+            # alike (each approach's Strengths / Weaknesses / Best for); their parent gives them all
+            alike = self.alike_siblings(units[0].passage)
+            if alike is not None:
+                text, cites = section_digest(self.tree, alike, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
         # "Which safety approaches have actually been shown to scale?": the question is asked of each row of the table
@@ -560,6 +577,21 @@ class ScopeFinder:
             if stem in q.terms or (halves and all(h in q.terms for h in halves)):
                 said += self.stats.idf(stem)
         return weight > 0 and said / weight >= SCOPE_ROW_NAMED
+
+    def alike_siblings(self, p: Passage) -> Section | None:
+        """The parent of the sub-section ``p`` is in, when its sub-sections are alike: three or more, each a list
+        under the same labels ("Strengths:", "Weaknesses:", "Best for:")."""
+        sections = self.tree.of(p) if self.tree is not None else []
+        if len(sections) < 2 or self.tree is None:
+            return None
+        parent = sections[-2]
+        kids = [self.tree.sections.get((parent.source, c)) for c in parent.children]
+
+        def labels(sec: Section | None) -> tuple[str, ...]:
+            return tuple(m.group("label") for x in (sec.direct if sec else []) if x.kind == "list"
+                         for ln in x.text.split("\n") if (m := LABELLED_RE.match(ln.lstrip("-* "))))
+        first = labels(kids[0]) if kids else ()
+        return parent if len(kids) >= 3 and first and all(labels(k) == first for k in kids) else None
 
     def table_of_kind(self, q: Question) -> Section | None:
         """The main document's table whose rows are the kind of thing the question asks which of: "Which safety
