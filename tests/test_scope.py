@@ -135,3 +135,16 @@ def test_a_question_of_each_of_alike_sub_sections_gets_them_all(assistant):
         assert answer.scope == "section", answer.text
         assert all(f"{name}: Strengths: " in answer.text for name in
                    ("Interpretability", "Behavioral Testing (Red-Teaming)", "Scalable Oversight")), answer.text
+
+
+def test_all_of_a_kind_is_asked_of_each_and_each_crux_is_a_sibling(assistant):
+    # "all the labs" asks each of them, as "each lab" does (a sentence on "major labs" answered)
+    answer = assistant.ask("How do all the labs compare?")
+    assert answer.text.startswith("- Anthropic: ") and "MIT (MAIA): " in answer.text, answer.text
+    # The cruxes are alike (each answered "Yes - ..." and "No - ..."): every one of them answers, when the question
+    # asks each crux; "each side" of one crux is no question of each crux.
+    answer = assistant.ask("What does every crux boil down to?")
+    assert all(x in answer.text for x in ("Can we interpret cognition", "Will neural networks remain",
+                                          "Can deceptive AI hide", "Is interpretability the best use")), answer.text
+    answer = assistant.ask("How confident is each side about whether a deceptive model could hide from inspection?")
+    assert answer.text.startswith("Can deceptive AI hide deception from interpretability?"), answer.text

@@ -236,6 +236,8 @@ YEAR_BOUND_RE = re.compile(r"\b(?:since|from|after|before|between|until|till|thr
 # "each other", "one another": the things compared are all of one kind (the labs, the approaches), not two sides.
 RECIPROCAL = r"\b(?:each other|one another)\b"
 DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every|any single|any one)\s+(?!other\b|of\b)[a-z]|{RECIPROCAL}|"
+                            # "the pros and cons of all the safety approaches", "How do all the labs compare?"
+                            r"\ball (?:of )?the (?:[a-z-]+ )?[a-z]+s\b|"
                             r"\bwhich\b[^?]*,?\s+and which\b|"
                             r"\b([a-z]+) by \1\b|"
                             # "Which approaches are not in production?": the rows that do not say it, read off the
@@ -249,6 +251,7 @@ WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
 WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
                           r"shows|scales|needs|extracted|found|reached)\b.*\b(?:most|least|best|worst|largest|biggest|"
                           r"smallest|highest|lowest|fewest|strongest|weakest|furthest|farthest|greatest)\b", re.I)
+EACH_RE = re.compile(r"\b(?:each|every|all (?:of )?the)\s+((?:[a-z-]+\s*){1,3})", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
                     r"\blist\b|\bwhat are (the|some)\b|\bname (the|some)\b", re.I)
@@ -289,6 +292,8 @@ class Question:
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
     distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
+    # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
+    distributed: set[str] = field(default_factory=set)
     superlative: bool = False  # "Which approach is most mature?": one of a kind picked by a degree
     which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
@@ -504,6 +509,8 @@ class QuestionReader:
             q.event_bound = [(m.group("side").lower(), m.group("event"))]
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
+        q.distributed = {st for m in EACH_RE.finditer(question)
+                         for st in self.stats.stem_all(m.group(1).lower().split())}
         q.superlative = bool(WHICH_ONE_RE.match(question))
         if m := WHICH_ONE_RE.match(question) or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]

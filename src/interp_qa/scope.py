@@ -126,7 +126,7 @@ class ScopeFinder:
                 return text, cites, "section"
             # "What are the strengths and weaknesses of each approach?": the best unit's sub-section is one of several
             # alike (each approach's Strengths / Weaknesses / Best for); their parent gives them all
-            alike = self.alike_siblings(units[0].passage)
+            alike = self.alike_siblings(q, units[0].passage)
             if alike is not None:
                 text, cites = section_digest(self.tree, alike, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
@@ -578,20 +578,27 @@ class ScopeFinder:
                 said += self.stats.idf(stem)
         return weight > 0 and said / weight >= SCOPE_ROW_NAMED
 
-    def alike_siblings(self, p: Passage) -> Section | None:
-        """The parent of the sub-section ``p`` is in, when its sub-sections are alike: three or more, each a list
-        under the same labels ("Strengths:", "Weaknesses:", "Best for:")."""
+    def alike_siblings(self, q: Question, p: Passage) -> Section | None:
+        """The parent of the sub-section ``p`` is in, when its sub-sections are alike (three or more, each a list
+        under the same labels: "Strengths:", "Weaknesses:", "Best for:") and what the question asks each of is what
+        the parent's heading path says they are ("each approach": Approach Comparison Details; "each side" is no
+        crux)."""
         sections = self.tree.of(p) if self.tree is not None else []
         if len(sections) < 2 or self.tree is None:
             return None
         parent = sections[-2]
+        if not q.distributed & set(self.stats.stem_all(tokens(" ".join(parent.path)))):
+            return None
         kids = [self.tree.sections.get((parent.source, c)) for c in parent.children]
 
         def labels(sec: Section | None) -> tuple[str, ...]:
             return tuple(m.group("label") for x in (sec.direct if sec else []) if x.kind == "list"
                          for ln in x.text.split("\n") if (m := LABELLED_RE.match(ln.lstrip("-* "))))
         first = labels(kids[0]) if kids else ()
-        return parent if len(kids) >= 3 and first and all(labels(k) == first for k in kids) else None
+        # ... or each a crux, answered "Yes - ..." and "No - ..."
+        alike = first and all(labels(k) == first for k in kids) or all(k is not None and k.answered_both_ways
+                                                                         for k in kids)
+        return parent if len(kids) >= 3 and alike else None
 
     def table_of_kind(self, q: Question) -> Section | None:
         """The main document's table whose rows are the kind of thing the question asks which of: "Which safety
