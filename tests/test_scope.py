@@ -148,3 +148,14 @@ def test_all_of_a_kind_is_asked_of_each_and_each_crux_is_a_sibling(assistant):
                                           "Can deceptive AI hide", "Is interpretability the best use")), answer.text
     answer = assistant.ask("How confident is each side about whether a deceptive model could hide from inspection?")
     assert answer.text.startswith("Can deceptive AI hide deception from interpretability?"), answer.text
+
+
+def test_a_follow_up_about_it_keeps_to_the_subject_it_carries(assistant):
+    # "its weaknesses" spread over every approach's sub-section: all six approaches answered. "it" is the one subject
+    # the turn before asked about.
+    answer = assistant.ask("What are its weaknesses?", history=["What is scalable oversight?"])
+    assert "potential for collusion" in answer.text and "Interpretability:" not in answer.text, answer.text
+    # A follow-up that names a subject of its own is not kept to the one before ("misuse" -> "loss of control").
+    answer = assistant.ask("And if the main risk is loss of control?",
+                           history=["What priority does interpretability have if the main risk is misuse?"])
+    assert "too powerful" in answer.text, answer.text

@@ -36,6 +36,7 @@ from .weights import (
     DISTRIBUTIVE_UNITS,
     DOCUMENT_COVER,
     EVERYDAY_SHARE,
+    FOLLOW_UP_CARRIED,
     FULL_COVER,
     NAMES_DOCUMENT_SHARE,
     NAMING_DF_SHARE,
@@ -458,6 +459,13 @@ class ScopeFinder:
         if len(q.sides) == 2:
             return None
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
+        # "What are its weaknesses?" after "What is scalable oversight?": the one subject "it" carries, when that is
+        # rare ("And if the main risk is loss of control?" after misuse's priority names its own)
+        n = self.stats.size or 1
+        carried = {t for t, w in q.terms.items() if w == FOLLOW_UP_CARRIED
+                   and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n}
+        if carried and not terms and re.search(r"\bit(?:s|self)?\b", q.text, re.I):
+            terms = [carried]
         # "the main achievements of 2024": its dated rows; "since 2023", "before 2024": a range of years
         years: list[tuple[int, int]] = []
         # "between 2021 and 2024", "from 2021 to 2024": the years between, both included
