@@ -159,3 +159,20 @@ def test_a_follow_up_about_it_keeps_to_the_subject_it_carries(assistant):
     answer = assistant.ask("And if the main risk is loss of control?",
                            history=["What priority does interpretability have if the main risk is misuse?"])
     assert "too powerful" in answer.text, answer.text
+
+
+def test_a_list_of_references_gives_the_works_the_question_picks(assistant):
+    # The whole list of references answered these. A name, a year or a topic picks works by their records and text,
+    # each cited by the passage that says what picked it.
+    answer = assistant.ask("Which references are from DeepMind?")
+    assert answer.text.splitlines() == [
+        "- Gemma Scope 2: Helping the AI Safety Community Deepen Understanding of Complex Language Model Behavior "
+        "(DeepMind, 2025) [1]",
+        "- Gemma Scope: Open Sparse Autoencoders for Gemma 2 Interpretability (DeepMind, 2024) [2]"], answer.text
+    assert all(c.kind == "metadata" and "DeepMind" in c.text for c in answer.citations)
+    answer = assistant.ask("What are the references from 2024?")
+    assert "Extracting Concepts from GPT-4 (OpenAI, 2024)" in answer.text and "2023" not in answer.text, answer.text
+    answer = assistant.ask("What papers does the survey cite about sparse autoencoders?")
+    assert "Gemma Scope" in answer.text and "Induction Heads" not in answer.text, answer.text
+    # Nothing to pick by: the whole list.
+    assert "Induction Heads" in assistant.ask("What are the references?").text

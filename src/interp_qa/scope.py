@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .digest import comparison, document_digest, section_digest
+from .digest import Cites, comparison, document_digest, section_digest
 from .question import CHRONOLOGY_Q, GENERIC_CAPS, CorpusStats, Question
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
@@ -167,6 +167,10 @@ class ScopeFinder:
             shaped = sec.fits(q) and not (q.yes_no and says_all)
             if score >= SCOPE_SECTION_MIN and (shaped or score - cover >= SCOPE_MARGIN and not says_all) \
                     and not named_row:
+                # "Which references are from DeepMind?": the works cited that the question picks, not all of them
+                picked = self.cited_works(q, sec) if sec.bibliography else None
+                if picked is not None:
+                    return picked[0], picked[1], "section"
                 text, cites = section_digest(self.tree, sec, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
         # "Summarize the survey": no section is asked about and no passage states much of the question.
@@ -246,14 +250,27 @@ class ScopeFinder:
         main = self.main_document() if self.main_document else None
         if self.documents is None or len(row.refs) != 1:
             return None
-        # a passage's refs are document ids: the corpus folder, then the source without its suffix
-        sources = [s for s, _, _ in self.documents()
-                   if s != main and row.refs[0].endswith("/" + s.rsplit(".", 1)[0])]
-        if len(sources) != 1:
+        source = self.source_of(row.refs[0])
+        if source is None or source == main:
             return None
         assert self.tree is not None
-        self.tree.load(sources[0])
-        return sources[0]
+        self.tree.load(source)
+        return source
+
+    def source_of(self, ref: str) -> str | None:
+        """The document a link points to, by its source: a passage's refs are document ids, the corpus folder then
+        the source without its suffix."""
+        sources = [s for s, _, _ in self.documents()] if self.documents is not None else []
+        found = [s for s in sources if ref.endswith("/" + s.rsplit(".", 1)[0])]
+        return found[0] if len(found) == 1 else None
+
+    def work_passages(self, source: str) -> list[Passage]:
+        """A cited work's passages: its record first, then its opening and its sections."""
+        assert self.tree is not None
+        self.tree.load(source)
+        return sorted(self.tree.unsectioned(source), key=lambda p: p.kind != "metadata") + [
+            p for key, sub in self.tree.sections.items() if key[0] == source and len(key[1]) == 1
+            for p in sub.passages]
 
     def another_person(self, q: Question, source: str, surname: str) -> bool:
         """Whether the question gives the surname a first name its record does not: "What did Chris Olah say?" asks
@@ -518,15 +535,55 @@ class ScopeFinder:
             for p in sec.direct if p.kind == "table_row")
         return topic if said else None
 
+    def cited_works(self, q: Question, sec: Section) -> tuple[str, list[Passage]] | None:
+        """The works a list of references links to that the question picks, each with its record's organization and
+        year, cited by the passage that says what picked it: by a name ("from DeepMind"), a year ("from 2024") or the
+        rarest word it says besides the list's own ("papers about sparse autoencoders"). None when it picks by
+        nothing, or picks none."""
+        if self.tree is None or self.documents is None:
+            return None
+        titles = {s: t for s, t, _ in self.documents()}
+        years = set(YEAR_RE.findall(q.text))
+        n = self.stats.size or 1
+        own = set(self.scorer.stem_set(f"{sec.heading} {sec.card()}")) | set(q.synonym_of) | set(q.synonym_of.values())
+        topic = [t for t, w in q.terms.items() if w >= 1.0 and t not in own and not t.isdigit()
+                 and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n]
+        names = [stems for t in q.naming if (stems := q.key_stems.get(t)) and not t.isdigit()]
+        if not (years or topic or names):
+            return None
+        wanted = names + [{min(topic, key=lambda t: self.stats.doc_freq.get(t, 0))}] if topic else names
+        cite = Cites()
+        lines = []
+        for ref in dict.fromkeys(r for p in sec.direct for r in p.refs):
+            source = self.source_of(ref)
+            if source is None:
+                continue
+            passages = self.work_passages(source)
+            record = next((p for p in passages if p.kind == "metadata"), None)
+            fields = dict(re.findall(r"^([A-Z][\w ]+):\s*(.+)$", record.text, re.M)) if record else {}
+            title = titles[source]
+            evidence: list[Passage | None] = []
+            if years:
+                evidence.append(record if record is not None and fields.get("Year") in years else None)
+            for stems in wanted:  # the record first: "Organization: DeepMind"
+                evidence.append(next((p for p in passages if stems <= self.scorer.words_and_stems(f"{title} {p.text}")),
+                                     None))
+            found = [e for e in evidence if e is not None]
+            if len(found) < len(evidence):
+                continue
+            said = ", ".join(v for k in ("Organization", "Year") if (v := fields.get(k)))
+            lines.append(f"- {title}" + (f" ({said})" if said else "") + f" [{cite(found[0])}]")
+        if not lines:
+            return None
+        return "\n".join(lines), cite.passages
+
     def linked_words(self, row: Passage) -> set[str]:
         """The stems of the work a table row links to (its passages' text and abbreviations), read once per work."""
         source = self.linked_document(row) if row.kind == "table_row" else None
         if source is None or self.tree is None:
             return set()
         if source not in self._linked_words:
-            passages = [p for sec in self.tree.sections.values() if sec.source == source and len(sec.path) == 1
-                        for p in sec.passages] + self.tree.unsectioned(source)
-            text = " ".join(p.text for p in passages)
+            text = " ".join(p.text for p in self.work_passages(source))
             self._linked_words[source] = set(self.scorer.stem_set(text)) | self.abbreviated(text)
         return self._linked_words[source]
 
