@@ -1081,3 +1081,11 @@ def test_a_chronology_of_a_topic_keeps_the_rows_on_it(assistant):
     # ... and nor does a word no row says itself ("breakthrough" is in one linked summary only)
     answer = assistant.ask("Walk me through the history of interpretability breakthroughs year by year.")
     assert "2020: Circuits in CNNs" in answer.text and "2022: Induction Heads" in answer.text, answer.text
+
+
+def test_a_question_whose_rare_words_a_heading_holds_is_on_topic(assistant):
+    # "cruxes" is only in the heading "Key Cruxes": no passage's text is close to the question, and it was refused.
+    answer = assistant.ask("How many cruxes are there?")
+    assert not answer.abstained and "Can deceptive AI hide deception" in answer.text, answer.text
+    # ... which a question of words the corpus lacks is not
+    assert assistant.ask("How many moons does Jupiter have?").abstained

@@ -52,6 +52,7 @@ from .weights import (
     LIST_TIE_SHARE,
     MIN_COVERAGE,
     NAMED_COVER,
+    NAMING_DF_SHARE,
     RELATED_BELOW_COVER,
     RELATED_BELOW_COVER_UNNAMED,
     RELATED_MIN_CHARS,
@@ -134,7 +135,7 @@ class Composer:
                    else "Nothing in the corpus matches the question.")
             return self.abstain(question, passages, why, q)
         units = self.scorer.score_units(q, passages)
-        if best_sim < self.min_similarity and not self.says_every_name(q, units[:1]):
+        if best_sim < self.min_similarity and not self.says_every_name(q, units[:1]) and not self.names_a_heading(q):
             return self.abstain(question, passages, "No passage of the corpus is close to this question.", q)
         # "What safety features were found in Claude 3 Sonnet?" matched the works cited ("Also cited in the text:
         # Scaling Monosemanticity: ... Claude 3 Sonnet"): a list of titles says nothing of what they found.
@@ -255,6 +256,18 @@ class Composer:
         return bool(q.naming) and bool(said) and any(
             len(q.names_in(self.scorer.words_and_stems(u.text))) == len(q.naming)
             and sum(self.stats.idf(s) for s in said & u.covered) >= NAMED_COVER * total for u in units)
+
+    def names_a_heading(self, q: Question) -> bool:
+        """Whether a heading of the main document holds every word the question says that few passages hold: "How
+        many cruxes are there?" is close to no passage's text (the word is only in "Key Cruxes"), but is on topic."""
+        main = self.main_document() if self.main_document else None
+        n = self.stats.size or 1
+        rare = {s for s, w in q.terms.items() if w >= 1.0 and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n}
+        if self.tree is None or main is None or not rare:
+            return False
+        self.tree.load(main)
+        return any(rare <= set(self.scorer.stem_set(sec.heading))
+                   for key, sec in self.tree.sections.items() if key[0] == main)
 
     def lists_works(self, q: Question, p: Passage) -> bool:
         """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,
