@@ -1089,3 +1089,11 @@ def test_a_question_whose_rare_words_a_heading_holds_is_on_topic(assistant):
     assert not answer.abstained and "Can deceptive AI hide deception" in answer.text, answer.text
     # ... which a question of words the corpus lacks is not
     assert assistant.ask("How many moons does Jupiter have?").abstained
+
+
+def test_the_key_numbers_of_the_survey_are_its_summary(assistant):
+    # "numbers" was read as a count: a reference's "Reference number: 10" answered, and "Give me the key numbers"
+    # got the timeline.
+    for question in ("What are the key numbers in this survey?", "Give me the key numbers from the survey."):
+        answer = assistant.ask(question)
+        assert answer.scope == "document" and "34M features" in answer.text and "10x" in answer.text, answer.text

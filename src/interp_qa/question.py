@@ -159,7 +159,8 @@ FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "para
 # corpus never says "verdict": such questions were refused as about something it never mentions). So is its mood:
 # "Is the survey optimistic or pessimistic about interpretability?" was refused ("never mentions optimistic").
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?:overview|summary|summari[sz]e|"
-                        r"takeaways?|gist|big picture|bottom line|tl;? ?dr|(?:main|key) (?:messages?|points?|ideas?)|"
+                        r"takeaways?|gist|big picture|bottom line|tl;? ?dr|"
+                        r"(?:main|key|important) (?:messages?|points?|ideas?|numbers|figures|statistics|stats)|"
                         r"overall|on the whole|in general|verdict|conclusions?|upshot|stance|optimistic|pessimistic|"
                         r"hopeful)\b|"
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
