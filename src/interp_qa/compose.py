@@ -52,7 +52,6 @@ from .weights import (
     LIST_TIE_SHARE,
     MIN_COVERAGE,
     NAMED_COVER,
-    NAMING_DF_SHARE,
     RELATED_BELOW_COVER,
     RELATED_BELOW_COVER_UNNAMED,
     RELATED_MIN_CHARS,
@@ -261,8 +260,7 @@ class Composer:
         """Whether a heading of the main document holds every word the question says that few passages hold: "How
         many cruxes are there?" is close to no passage's text (the word is only in "Key Cruxes"), but is on topic."""
         main = self.main_document() if self.main_document else None
-        n = self.stats.size or 1
-        rare = {s for s, w in q.terms.items() if w >= 1.0 and self.stats.doc_freq.get(s, 0) <= NAMING_DF_SHARE * n}
+        rare = {s for s, w in q.terms.items() if w >= 1.0 and self.scope.rare(s)}
         if self.tree is None or main is None or not rare:
             return False
         self.tree.load(main)

@@ -252,6 +252,7 @@ WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
 WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
                           r"shows|scales|needs|extracted|found|reached)\b.*\b(?:most|least|best|worst|largest|biggest|"
                           r"smallest|highest|lowest|fewest|strongest|weakest|furthest|farthest|greatest)\b", re.I)
+# What "each", "every", "all the" distribute over: "each safety approach", "every crux", "all the labs".
 EACH_RE = re.compile(r"\b(?:each|every|all (?:of )?the)\s+((?:[a-z-]+\s*){1,3})", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
                     r"limitations|vulnerabilities|challenges|conditions|requirements)\b|"
@@ -512,8 +513,9 @@ class QuestionReader:
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.distributed = {st for m in EACH_RE.finditer(question)
                          for st in self.stats.stem_all(m.group(1).lower().split())}
-        q.superlative = bool(WHICH_ONE_RE.match(question))
-        if m := WHICH_ONE_RE.match(question) or WHICH_KIND_RE.match(question):
+        one = WHICH_ONE_RE.match(question)
+        q.superlative = one is not None
+        if m := one or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)
         q.spelled = self.spelled(q.naming)

@@ -86,6 +86,11 @@ class ScopeFinder:
         self._heading_words: dict[tuple, str] = {}
         self._linked_words: dict[str, set[str]] = {}  # a linked work's words, for the rows that link to it
 
+    def rare(self, stem: str) -> bool:
+        """Whether few passages hold ``stem`` (at most ``NAMING_DF_SHARE`` of them), so that it says what a question
+        is about ("cruxes", "vision"; "AI" and "interpretability" are in most)."""
+        return 0 < self.stats.doc_freq.get(stem, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
+
     def wider(self, q: Question, passages: list[Passage], units: list[Unit],
                     section_sims: dict) -> tuple[str, list[Passage], AnswerScope] | None:
         """A comparison or a section digest, when the evidence says the question is about more than a fact.
@@ -389,8 +394,7 @@ class ScopeFinder:
             # (by a word that is no everyday one: "What is the case for interpretability?" names no "What is
             # Interpretability?")
             elsewhere = [v for v in scored.values() if self.names_heading(q, v[0]) and any(
-                self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * (self.stats.size or 1)
-                for t in self.stats.stem_all([w for w in tokens(v[0].heading) if w not in STOPWORDS]))]
+                self.rare(t) for t in self.stats.stem_all([w for w in tokens(v[0].heading) if w not in STOPWORDS]))]
             if elsewhere:
                 sec, score, spread = max(elsewhere, key=lambda x: x[1])
         while spread < SCOPE_MERGE_SPREAD and not self.names_heading(q, sec):
@@ -478,9 +482,7 @@ class ScopeFinder:
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
         # "What are its weaknesses?" after "What is scalable oversight?": the one subject "it" carries, when that is
         # rare ("And if the main risk is loss of control?" after misuse's priority names its own)
-        n = self.stats.size or 1
-        carried = {t for t, w in q.terms.items() if w == FOLLOW_UP_CARRIED
-                   and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n}
+        carried = {t for t, w in q.terms.items() if w == FOLLOW_UP_CARRIED and self.rare(t)}
         if carried and not terms and re.search(r"\bit(?:s|self)?\b", q.text, re.I):
             terms = [carried]
         # "the main achievements of 2024": its dated rows; "since 2023", "before 2024": a range of years
@@ -522,10 +524,8 @@ class ScopeFinder:
         """What a chronology is of, when it names no name: the rarest word the question says besides the chronology's
         own ("Give me a timeline of sparse autoencoder research": autoencoders; "of work on vision models": vision);
         None when every word it says is an everyday one ("a timeline of interpretability research")."""
-        n = self.stats.size or 1
         form = set(self.stats.stem_all([w for m in CHRONOLOGY_Q.finditer(q.text) for w in tokens(m.group(0))]))
-        rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form
-                and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n]
+        rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form and self.rare(t)]
         topic = {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
         # ... that a dated row says itself: "breakthroughs" are what every row is, said only in a linked work's summary
         main = self.main_document() if self.main_document else None
@@ -544,10 +544,8 @@ class ScopeFinder:
             return None
         titles = {s: t for s, t, _ in self.documents()}
         years = set(YEAR_RE.findall(q.text))
-        n = self.stats.size or 1
         own = set(self.scorer.stem_set(f"{sec.heading} {sec.card()}")) | set(q.synonym_of) | set(q.synonym_of.values())
-        topic = [t for t, w in q.terms.items() if w >= 1.0 and t not in own and not t.isdigit()
-                 and 0 < self.stats.doc_freq.get(t, 0) <= NAMING_DF_SHARE * n]
+        topic = [t for t, w in q.terms.items() if w >= 1.0 and t not in own and not t.isdigit() and self.rare(t)]
         names = [stems for t in q.naming if (stems := q.key_stems.get(t)) and not t.isdigit()]
         if not (years or topic or names):
             return None
