@@ -84,6 +84,7 @@ class ScopeFinder:
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
+        self._heading_stems: dict[tuple, set[str]] = {}  # a heading's content stems, for the questions naming it
         self._linked_words: dict[str, set[str]] = {}  # a linked work's words, for the rows that link to it
 
     def rare(self, stem: str) -> bool:
@@ -467,8 +468,10 @@ class ScopeFinder:
     def names_heading(self, q: Question, sec: Section) -> bool:
         """Whether the question says every word of the section's heading ("Describe the state of the field." names
         "State of the Field (2024-2025)"): it asks for that section, not the child its evidence falls in."""
-        words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
-        stems = set(self.stats.stem_all(words))
+        stems = self._heading_stems.get(sec.key)
+        if stems is None:  # read once per section: every section is tried for each question
+            words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
+            stems = self._heading_stems[sec.key] = set(self.stats.stem_all(words))
         if not stems or not all(s in q.terms for s in stems):
             return False
         # ... and it is most of what the question says ("Interpretability for Safety" is named by many questions)
