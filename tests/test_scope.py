@@ -124,6 +124,10 @@ def test_one_of_a_kind_picked_by_a_degree_compares_every_row_on_the_column_asked
     # A degree no column is asked by keeps the answer it had ("most promising": the resources crux)
     answer = assistant.ask("Which safety approach does the survey think is most promising?")
     assert not answer.text.startswith("- Mechanistic Interpretability"), answer.text
+    # ... though it asks who: a reference's record line "Organization: Anthropic." answered this
+    answer = assistant.ask("Which organization has extracted the most features?")
+    assert answer.text.startswith("- Anthropic — Features Identified: 34 million features"), answer.text
+    assert "OpenAI — Features Identified: 16 million features" in answer.text
 
 
 def test_a_question_of_each_of_alike_sub_sections_gets_them_all(assistant):

@@ -101,7 +101,10 @@ class ScopeFinder:
         the best re-ranked passages spread, answers it when it matches better than the best single
         unit covers the question's words.
         """
-        if self.tree is None or q.qtype in ("when", "who") or (q.counted is not None and not q.distributive):
+        # ("Which organization has extracted the most features?" compares the organizations' rows on the column it asks,
+        # though it asks who)
+        if self.tree is None or q.qtype in ("when", "who") and not self.compares_rows(q) or (
+                q.counted is not None and not q.distributive):
             # "How many people ...?", "When ...?", "Who ...?" ask for one fact ("How many ... each ...?" a column)
             return None
         # "How much bigger is GPT-4 than Claude 3 Sonnet?": each side's row holds its amount
@@ -143,7 +146,7 @@ class ScopeFinder:
         # "Which approaches are in production use?") or one unit says it all ("Which organizations lead the work?").
         table = self.table_of_kind(q)
         # "Which approach is most mature?" compares every row on the column it asks, whatever the best evidence.
-        compared = q.superlative and table is not None and self.asks_column(q, table)
+        compared = self.compares_rows(q)
         if table is not None and (compared if q.superlative else cover < FULL_COVER
                                   and units[0].passage.id not in {p.id for p in table.direct}):
             text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
@@ -680,6 +683,12 @@ class ScopeFinder:
             if stem is not None and q.which_kind in (stem, q.synonym_of.get(stem)):
                 return sec
         return None
+
+    def compares_rows(self, q: Question) -> bool:
+        """Whether the question picks one of a kind by a degree of a column the kind's table has ("Which approach is
+        most mature?": Current Maturity)."""
+        table = self.table_of_kind(q) if q.superlative else None
+        return table is not None and self.asks_column(q, table)
 
     def asks_column(self, q: Question, table: Section) -> bool:
         """Whether the question asks one of ``table``'s columns, by its header or its cells ("mature": Current
