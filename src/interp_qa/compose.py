@@ -264,8 +264,7 @@ class Composer:
         if self.tree is None or main is None or not rare:
             return False
         self.tree.load(main)
-        return any(rare <= set(self.scorer.stem_set(sec.heading))
-                   for key, sec in self.tree.sections.items() if key[0] == main)
+        return any(rare <= self.scope.heading_stems(sec) for key, sec in self.tree.sections.items() if key[0] == main)
 
     def lists_works(self, q: Question, p: Passage) -> bool:
         """Whether ``p`` is in a list of works cited that the question does not ask about (by its heading's words,

@@ -87,6 +87,27 @@ class ScopeFinder:
         self._heading_stems: dict[tuple, set[str]] = {}  # a heading's content stems, for the questions naming it
         self._linked_words: dict[str, set[str]] = {}  # a linked work's words, for the rows that link to it
 
+    def main_tables(self, dated: bool = False) -> list[tuple[Section, list[Passage]]]:
+        """The main document's tables, each as its section and rows (only those that date events, with ``dated``)."""
+        main = self.main_document() if self.main_document else None
+        if self.tree is None or main is None:
+            return []
+        out = []
+        for key, sec in self.tree.sections.items():
+            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
+            if rows and (sec.chronological or not dated):
+                out.append((sec, rows))
+        return out
+
+    def heading_stems(self, sec: Section) -> set[str]:
+        """A heading's content stems (not its parenthesis: "(2024-2025)"), read once per section: every section is
+        tried for each question."""
+        stems = self._heading_stems.get(sec.key)
+        if stems is None:
+            words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
+            stems = self._heading_stems[sec.key] = set(self.stats.stem_all(words))
+        return stems
+
     def rare(self, stem: str) -> bool:
         """Whether few passages hold ``stem`` (at most ``NAMING_DF_SHARE`` of them), so that it says what a question
         is about ("cruxes", "vision"; "AI" and "interpretability" are in most)."""
@@ -146,7 +167,7 @@ class ScopeFinder:
         # "Which approaches are in production use?") or one unit says it all ("Which organizations lead the work?").
         table = self.table_of_kind(q)
         # "Which approach is most mature?" compares every row on the column it asks, whatever the best evidence.
-        compared = self.compares_rows(q)
+        compared = self.compares_rows(q, table)
         if table is not None and (compared if q.superlative else cover < FULL_COVER
                                   and units[0].passage.id not in {p.id for p in table.direct}):
             text, cites = section_digest(self.tree, table, self.column_weight(q, table), focus=self.focus(q))
@@ -397,8 +418,8 @@ class ScopeFinder:
             # "How does AI control work?": the section the question names, though the evidence fell elsewhere
             # (by a word that is no everyday one: "What is the case for interpretability?" names no "What is
             # Interpretability?")
-            elsewhere = [v for v in scored.values() if self.names_heading(q, v[0]) and any(
-                self.rare(t) for t in self.stats.stem_all([w for w in tokens(v[0].heading) if w not in STOPWORDS]))]
+            elsewhere = [v for v in scored.values()
+                         if self.names_heading(q, v[0]) and any(self.rare(t) for t in self.heading_stems(v[0]))]
             if elsewhere:
                 sec, score, spread = max(elsewhere, key=lambda x: x[1])
         while spread < SCOPE_MERGE_SPREAD and not self.names_heading(q, sec):
@@ -471,10 +492,7 @@ class ScopeFinder:
     def names_heading(self, q: Question, sec: Section) -> bool:
         """Whether the question says every word of the section's heading ("Describe the state of the field." names
         "State of the Field (2024-2025)"): it asks for that section, not the child its evidence falls in."""
-        stems = self._heading_stems.get(sec.key)
-        if stems is None:  # read once per section: every section is tried for each question
-            words = [w for w in tokens(re.sub(r"\([^)]*\)", " ", sec.heading)) if w not in STOPWORDS]
-            stems = self._heading_stems[sec.key] = set(self.stats.stem_all(words))
+        stems = self.heading_stems(sec)
         if not stems or not all(s in q.terms for s in stems):
             return False
         # ... and it is most of what the question says ("Interpretability for Safety" is named by many questions)
@@ -534,11 +552,8 @@ class ScopeFinder:
         rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form and self.rare(t)]
         topic = {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
         # ... that a dated row says itself: "breakthroughs" are what every row is, said only in a linked work's summary
-        main = self.main_document() if self.main_document else None
-        said = self.tree is not None and topic is not None and any(
-            topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text))
-            for key, sec in self.tree.sections.items() if key[0] == main and sec.chronological
-            for p in sec.direct if p.kind == "table_row")
+        said = topic is not None and any(topic & (self.scorer.stem_set(p.text) | self.abbreviated(p.text))
+                                         for _, rows in self.main_tables(dated=True) for p in rows)
         return topic if said else None
 
     def cited_works(self, q: Question, sec: Section) -> tuple[str, list[Passage]] | None:
@@ -615,13 +630,9 @@ class ScopeFinder:
         came along": the 2023 row, "Sparse autoencoders extract interpretable features ..."): the row holding most of
         the event's words (by their weight; the first of equals), not all of them ("the big Claude 3 Sonnet study" is
         the row "34M features from Claude 3 Sonnet"); None when no row holds any."""
-        main = self.main_document() if self.main_document else None
-        if self.tree is None or main is None:
-            return None
         stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS]))
         best, best_weight = None, 0.0
-        for key, sec in self.tree.sections.items():
-            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main and sec.chronological else []
+        for sec, rows in self.main_tables(dated=True):
             for i, p in enumerate(rows):
                 weight = sum(self.stats.idf(t) for t in stems & self.scorer.stem_set(p.text))
                 if weight > best_weight:
@@ -672,22 +683,20 @@ class ScopeFinder:
     def table_of_kind(self, q: Question) -> Section | None:
         """The main document's table whose rows are the kind of thing the question asks which of: "Which safety
         approaches ...?" asks the table whose first column is "Approach", "Which models ...?" the one of "Model"."""
-        main = self.main_document() if self.main_document else None
-        if self.tree is None or main is None or q.which_kind is None:
+        if q.which_kind is None:
             return None
-        for key, sec in self.tree.sections.items():
-            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
-            kind = tokens(row_cells(rows[0].text)[0][0]) if rows else []
+        for sec, rows in self.main_tables():
+            kind = tokens(row_cells(rows[0].text)[0][0])
             stem = self.stats.stem_all(kind[-1:])[0] if kind else None
             # "Which safety methods ...?": a word the synonyms give for the kind ("approach: methods") names it
             if stem is not None and q.which_kind in (stem, q.synonym_of.get(stem)):
                 return sec
         return None
 
-    def compares_rows(self, q: Question) -> bool:
-        """Whether the question picks one of a kind by a degree of a column the kind's table has ("Which approach is
-        most mature?": Current Maturity)."""
-        table = self.table_of_kind(q) if q.superlative else None
+    def compares_rows(self, q: Question, table: Section | None = None) -> bool:
+        """Whether the question picks one of a kind by a degree of a column the kind's table (``table``, when already
+        found) has ("Which approach is most mature?": Current Maturity)."""
+        table = (table or self.table_of_kind(q)) if q.superlative else None
         return table is not None and self.asks_column(q, table)
 
     def asks_column(self, q: Question, table: Section) -> bool:
@@ -701,15 +710,10 @@ class ScopeFinder:
         """The main document's table with a column whose header the question names, when none of its rows is among
         the best evidence: "How well does each safety method scale?" asks the Scalability column, though the
         approaches' own sub-sections matched better."""
-        main = self.main_document() if self.main_document else None
-        if self.tree is None or main is None:
-            return None
         weight = self.header_weight(q)
         best, best_weight = None, 0.0
-        for key, sec in self.tree.sections.items():
-            rows = [p for p in sec.direct if p.kind == "table_row"] if key[0] == main else []
-            headers = [h for h, _ in row_cells(rows[0].text)][1:] if rows else []  # the first names the row
-            for h in headers:
+        for sec, rows in self.main_tables():
+            for h in [h for h, _ in row_cells(rows[0].text)][1:]:  # the first names the row
                 # every word of the header said, as it is or by a derived form ("scale": "Scalability")
                 said = all(weight(w) > 0 for w in tokens(h) if w not in STOPWORDS)
                 if said and weight(h) > best_weight:
