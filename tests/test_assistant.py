@@ -259,6 +259,20 @@ def test_everyday_words_find_the_corpus_words(assistant):
     assert answer.text.startswith("Challenge: Scalability (Current Status: SAEs lose ≈10x compute"), answer.text
 
 
+def test_a_word_inside_a_longer_everyday_phrase_is_that_phrase_s(assistant):
+    # "weak spot" is a weakness; its "spot" alone is a detection, which named the comparison table's Deception
+    # Detection column and answered with every approach's row.
+    assert assistant.steps[0].expand("What is scalable oversight's weak spot?") == ["weaknesses"]
+    answer = assistant.ask("What is scalable oversight's weak spot?")
+    assert "Weaknesses: Requires powerful overseers, potential for collusion" in answer.text, answer.text
+    # ... and an idiom's capitals name nothing: "Achilles" was refused as a name the corpus never mentions.
+    answer = assistant.ask("What is RLHF's Achilles heel?")
+    assert not answer.abstained and "Weaknesses: May be superficial" in answer.text, answer.text
+    # "schools" of a field are its camps: the Key Cruxes answered ("disagree")
+    answer = assistant.ask("What do the two schools of interpretability research disagree about?")
+    assert "Pragmatic/Behavioral Camp" in answer.text and "Can we interpret cognition" not in answer.text, answer.text
+
+
 def test_synonym_file_errors_name_the_line(tmp_path):
     from interp_qa.question import load_synonyms
 

@@ -368,7 +368,12 @@ class QuestionReader:
     def synonym_matches(self, question: str) -> list[tuple[str, str]]:
         """(corpus word, the everyday words that stand for it) in a question: ("weaknesses", "drawbacks")."""
         low = question.lower()
-        out = [(word, m.group(0)) for word, alts in self.synonyms if (m := alts.search(question)) and word not in low]
+        found = [(word, m) for word, alts in self.synonyms if (m := alts.search(question)) and word not in low]
+        # A word inside a longer phrase of another group is that phrase's: "weak spot" is a weakness, its "spot"
+        # no detection; "not enough" is still about what is "sufficient".
+        out = [(word, m.group(0)) for word, m in found
+               if not any(n is not m and n.start() <= m.start() and m.end() <= n.end() and n.end() - n.start() >
+                          m.end() - m.start() and word not in other for other, n in found)]
         # "Why isn't interpretability enough?", "why peering inside won't be enough": the survey's "insufficient"
         if (m := NEGATED_ENOUGH.search(question)) and "insufficient" not in low:
             out.append(("insufficient", m.group(0)))
@@ -473,7 +478,10 @@ class QuestionReader:
             labels = [w for w in tokens(prev[0]) if self.stats.stem_all([w])[0] in self.label_stems]
             search = " ".join([*labels, question])
         carried = self.key_terms(prev[0]) if follow else []
-        q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", question)), qtype, search, carried,
+        # An idiom's capitals name nothing: "RLHF's Achilles heel" names RLHF, not Achilles.
+        idioms = [said for _, said in matches if len(tokens(said)) > 1]
+        keyed = re.sub("|".join(map(re.escape, idioms)), " ", question, flags=re.I) if idioms else question
+        q = Question(question, terms, self.key_terms(OVERVIEW_Q.sub(" ", keyed)), qtype, search, carried,
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         if follow and len(q.sides) == 1:
             q.sides = follow_up_sides(question, comparison_sides(prev[0]))
@@ -526,7 +534,8 @@ class QuestionReader:
         form = {w.lower() for w in tokens(" ".join(OVERVIEW_Q.findall(question) + DOCUMENT_VERBS.findall(question)))}
         q.absent = [w for st, w in q.words.items() if terms[st] >= 1.0 and st not in self.stats.doc_freq
                     and w not in form and w not in FORMAT_WORDS
-                    and not any(alts.search(w) for _, alts in self.synonyms)]
+                    and not any(alts.search(w) for _, alts in self.synonyms)
+                    and not any(w.lower() in tokens(said.lower()) for said in idioms)]
         m = EXPAND_Q.search(question)
         if m:
             q.abbreviation = m.group("x") or m.group("y") or m.group("z") or m.group("w")
