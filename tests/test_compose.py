@@ -516,11 +516,34 @@ def test_an_overview_of_a_named_reference_gets_that_reference(assistant):
     # paper), and "the key points of the RLHF alignment paper" the survey's section on RLHF.
     answer = assistant.ask("Summarize the Scaling Monosemanticity paper.")
     assert answer.scope == "document"
-    assert {c.source for c in answer.citations} == {"references/scaling-monosemanticity.md"}
+    assert answer.citations[0].source == "references/scaling-monosemanticity.md"
     assert "- Summary: Anthropic applies sparse autoencoders (SAEs)" in answer.text
+    # ... then what the survey says of it: the rows of its tables that link to it, and nothing else of the survey
+    work, survey = answer.text.split("\nIn the survey:\n")
+    assert "2024 (May): Scaling Monosemanticity — 34M features from Claude 3 Sonnet" in survey, answer.text
+    assert {c.source for c in answer.citations} == {"references/scaling-monosemanticity.md", "survey.md"}
+    assert all(c.kind == "table_row" and c.refs == ["corpus/references/scaling-monosemanticity"]
+               for c in answer.citations if c.source == "survey.md")
     answer = assistant.ask("What are the key points of the RLHF alignment paper?")
-    assert {c.source for c in answer.citations} == {"references/ai-alignment-through-rlhf.md"}
-    assert {c.source for c in assistant.ask("Summarize Gemma Scope 2.").citations} == {"references/gemma-scope-2.md"}
+    assert {c.source for c in answer.citations} == {"references/ai-alignment-through-rlhf.md"}  # no row links to it
+    assert assistant.ask("Summarize Gemma Scope 2.").citations[0].source == "references/gemma-scope-2.md"
+
+
+def test_what_a_work_reports_is_its_digest_named_by_its_title_or_by_a_word_only_it_says(assistant):
+    # "establish" asked what the Circuits work reports as "find" does: a sentence of Towards Monosemanticity
+    # ("established sparse autoencoders") answered first; with it, the survey's own row on the work.
+    answer = assistant.ask("What did the Circuits work on vision models establish?")
+    assert answer.scope == "document" and answer.citations[0].source == "references/circuits-framework.md"
+    assert "subgraphs of neurons and weights" in answer.text
+    assert "2020: Circuits in CNNs — First demonstration of interpretable circuits in vision models" in answer.text
+    # "the sociotechnical critique" is no title's name, but only the RLHF paper says "sociotechnical": its first
+    # sentence alone answered, without the Summary's "complexity of human ethics"
+    answer = assistant.ask("What is the sociotechnical critique of preference-based alignment about?")
+    assert answer.scope == "document" and "complexity of human ethics" in answer.text, answer.text
+    # ... but what the question asks a work to have done names no work: "revealing" is in Scaling Monosemanticity's
+    # description, not in Anthropic's 2023 paper's
+    answer = assistant.ask("What did Anthropic's 2023 paper reveal?")
+    assert not (answer.scope == "document" and answer.citations[0].source == "references/scaling-monosemanticity.md")
 
 
 def test_a_list_question_gets_the_whole_list_when_only_a_synonym_matches_an_item(assistant):

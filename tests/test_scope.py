@@ -180,3 +180,17 @@ def test_a_list_of_references_gives_the_works_the_question_picks(assistant):
     assert "Gemma Scope" in answer.text and "Induction Heads" not in answer.text, answer.text
     # Nothing to pick by: the whole list.
     assert "Induction Heads" in assistant.ask("What are the references?").text
+
+
+def test_a_degree_that_picks_one_of_alike_lists_gets_them_all(assistant):
+    # "If main risk is ...:" four times: "the most" picks one by comparing them, and the loss-of-control list, whose
+    # words ("AI", "inside") were closest, answered alone.
+    answer = assistant.ask("Which worry about AI makes looking inside models matter the most?")
+    assert answer.scope == "section" and "High priority" in answer.text and "Low priority" in answer.text, answer.text
+    # ... but the list that says the degree itself answers: "the highest priority" is "High priority"
+    answer = assistant.ask("Which threat model gives interpretability the highest priority?")
+    assert "High priority" in answer.text and "Low priority" not in answer.text, answer.text
+    # ... and the numbered parts of one list are no alternatives ("most useful" got What Would Interpretability Need
+    # to Achieve? with the first version of this rule)
+    answer = assistant.ask("When is interpretability most useful?")
+    assert "1. Understand all safety-relevant features" not in answer.text, answer.text

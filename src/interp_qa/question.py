@@ -84,14 +84,15 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
 # "What did Bereska and Gavves find?", "What does the Gemma Scope paper argue?": what a work reports, all of it (not
 # "What did Towards Monosemanticity show about polysemanticity?").
-REPORTS_Q = re.compile(r"\bwhat (?:did|does|do|have|has) .{2,60}? (?:find|found|argue|say|show|conclude|claim|propose|"
-                       r"report|suggest|discover|write)\W*$|"
+REPORT_VERBS = (r"find|found|argue|say|show|conclude|claim|propose|report|suggest|discover|write|establish|demonstrate|"
+                r"reveal|introduce")
+REPORTS_Q = re.compile(rf"\bwhat (?:did|does|do|have|has) .{{2,60}}? (?:{REPORT_VERBS})\W*$|"
                        # "What is the hybrid-approach paper by Sengupta arguing for?", "What is the Gemma Scope paper
                        # about?": the same asked in the present
                        r"\bwhat (?:is|are|was|were) .{2,60}? (?:arguing|saying|claiming|proposing|suggesting|showing|"
                        r"reporting)(?: for| about)?\W*$|"
-                       r"\bwhat(?:'s| is| was) (?:the|this|that) .{1,60}? (?:paper|article|review|study|report|work)"
-                       r" about\W*$", re.I)
+                       r"\bwhat(?:'s| is| was) (?:the|this|that) .{1,60}? (?:paper|article|review|study|report|work|"
+                       r"critique|analysis|thread|series|release)(?: of .{1,40}?)? about\W*$", re.I)
 # "Tell me about Anthropic.", "What has DeepMind contributed?", "What is OpenAI's work?": all of what one thing did.
 ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"\bwhat (?:has|have|did) .{1,60}? (?:done|do|achieved?|contributed?|accomplished|brought|"
@@ -252,6 +253,8 @@ WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
 WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
                           r"shows|scales|needs|extracted|found|reached)\b.*\b(?:most|least|best|worst|largest|biggest|"
                           r"smallest|highest|lowest|fewest|strongest|weakest|furthest|farthest|greatest)\b", re.I)
+# A degree that picks one of several: "Which worry makes interpretability matter the most?", "... least useful?"
+DEGREE_RE = re.compile(r"\b(?:most|least|best|worst|largest|biggest|smallest|highest|lowest|greatest)\b", re.I)
 # What "each", "every", "all the" distribute over: "each safety approach", "every crux", "all the labs".
 EACH_RE = re.compile(r"\b(?:each|every|all (?:of )?the)\s+((?:[a-z-]+\s*){1,3})", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
@@ -297,6 +300,7 @@ class Question:
     # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
     distributed: set[str] = field(default_factory=set)
     superlative: bool = False  # "Which approach is most mature?": one of a kind picked by a degree
+    degree: bool = False  # "... matter the most?", "... least useful?": a degree, of whatever the question asks
     which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
     whole_document: bool = False  # ... and nothing else: "Give me an overview.", "What does the survey conclude?"
@@ -523,6 +527,7 @@ class QuestionReader:
                          for st in self.stats.stem_all(m.group(1).lower().split())}
         one = WHICH_ONE_RE.match(question)
         q.superlative = one is not None
+        q.degree = bool(DEGREE_RE.search(question))
         if m := one or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)

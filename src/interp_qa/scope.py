@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from .digest import Cites, comparison, document_digest, section_digest
-from .question import CHRONOLOGY_Q, GENERIC_CAPS, CorpusStats, Question
+from .question import CHRONOLOGY_Q, DEGREE_RE, GENERIC_CAPS, REPORT_VERBS, CorpusStats, Question, degree_bases
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
 from .text import (
@@ -161,6 +161,15 @@ class ScopeFinder:
             if alike is not None:
                 text, cites = section_digest(self.tree, alike, self.header_weight(q), focus=self.focus(q))
                 return text, cites, "section"
+        # "Which worry makes looking inside models matter the most?": one of alike lists ("If main risk is ...:") is
+        # picked by a degree; comparing needs them all (the loss-of-control list answered, its words closest)
+        # (unless the best list says the degree itself: "the highest priority" is the list with "High priority")
+        alike = self.alike_lists(units[0].passage) if q.degree and len(q.sides) != 2 and not (
+            set(tokens(units[0].passage.text)) & {b for m in DEGREE_RE.finditer(q.text)
+                                                   for b in degree_bases(m.group(0).lower())}) else None
+        if alike is not None:
+            text, cites = section_digest(self.tree, alike, self.header_weight(q), focus=self.focus(q))
+            return text, cites, "section"
         cover = self.scorer.share(q, units[0].covered)
         # "Which safety approaches have actually been shown to scale?": the question is asked of each row of the table
         # whose rows are approaches, unless a row of it is the best evidence (the rows that say it are the answer:
@@ -257,6 +266,24 @@ class ScopeFinder:
                 best, best_key = source, key
         return best
 
+    def document_of_words(self, q: Question) -> str | None:
+        """The one document (not the main one) that alone holds a word the question says: "the sociotechnical
+        critique" is the RLHF paper's, whatever its title says."""
+        if self.documents is None or self.tree is None:
+            return None
+        main = self.main_document() if self.main_document else None
+        # what a work did ("reveal", "establish") is how the question asks, not what about
+        verbs = set(self.stats.stem_all(REPORT_VERBS.split("|")))
+        said = {s for s in q.said() if q.terms.get(s, 0.0) >= 1.0 and self.stats.doc_freq.get(s, 0) > 0
+                and s not in verbs}
+        found = set()
+        for source, _, _ in self.documents():
+            if source != main and said:
+                held = [self.scorer.stem_set(p.text) for p in self.work_passages(source)]
+                if any(sum(s in h for h in held) == self.stats.doc_freq.get(s, 0) for s in said):
+                    found.add(source)
+        return found.pop() if len(found) == 1 else None
+
     def subject_rows(self, q: Question) -> list[Passage]:
         """Table rows of the main document whose subject (first cell) the question names: "Tell me about Anthropic."
         names the "Anthropic" row of the labs' table, "MAIA" the "MIT (MAIA)" row; none for a comparison."""
@@ -286,6 +313,13 @@ class ScopeFinder:
         assert self.tree is not None
         self.tree.load(source)
         return source
+
+    def citing_rows(self, source: str) -> list[Passage]:
+        """The main document's table rows that link to ``source`` alone, in document order: what the survey says of a
+        work it cites ("2020: Circuits in CNNs — First demonstration of interpretable circuits in vision models")."""
+        rows = [p for _, ps in self.main_tables() for p in ps
+                if len(p.refs) == 1 and self.source_of(p.refs[0]) == source]
+        return sorted(rows, key=lambda p: p.position)
 
     def source_of(self, ref: str) -> str | None:
         """The document a link points to, by its source: a passage's refs are document ids, the corpus folder then
@@ -679,6 +713,20 @@ class ScopeFinder:
         alike = first and all(labels(k) == first for k in kids) or all(k is not None and k.answered_both_ways
                                                                          for k in kids)
         return parent if len(kids) >= 3 and alike else None
+
+    def alike_lists(self, p: Passage) -> Section | None:
+        """The section of the list ``p``, when it is one of three or more lists there whose lead lines open alike ("If
+        main risk is deceptive alignment:", "If main risk is misuse:")."""
+        if p.kind != "list" or self.tree is None or not (sections := self.tree.of(p)):
+            return None
+
+        def opening(x: Passage) -> tuple[str, ...]:
+            lead = x.text.split("\n", 1)[0]
+            return tuple(tokens(lead.rsplit(": ", 1)[-1])[:3]) if lead.endswith(":") else ()
+        mine = opening(p)
+        # ... and go on differently: the parts of one numbered list under one lead are no alternatives
+        leads = {x.text.split("\n", 1)[0] for x in sections[-1].direct if x.kind == "list" and opening(x) == mine}
+        return sections[-1] if len(mine) == 3 and len(leads) >= 3 else None
 
     def table_of_kind(self, q: Question) -> Section | None:
         """The main document's table whose rows are the kind of thing the question asks which of: "Which safety
