@@ -519,7 +519,7 @@ def test_an_overview_of_a_named_reference_gets_that_reference(assistant):
     assert answer.citations[0].source == "references/scaling-monosemanticity.md"
     assert "- Summary: Anthropic applies sparse autoencoders (SAEs)" in answer.text
     # ... then what the survey says of it: the rows of its tables that link to it, and nothing else of the survey
-    work, survey = answer.text.split("\nIn the survey:\n")
+    work, survey = answer.text.split("\nSee also:\n")
     assert "2024 (May): Scaling Monosemanticity — 34M features from Claude 3 Sonnet" in survey, answer.text
     assert {c.source for c in answer.citations} == {"references/scaling-monosemanticity.md", "survey.md"}
     assert all(c.kind == "table_row" and c.refs == ["corpus/references/scaling-monosemanticity"]

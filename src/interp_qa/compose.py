@@ -66,8 +66,6 @@ from .weights import (
 
 # What heads the passages a fact adds when it may be only part of the answer.
 SEE_ALSO = "See also:"
-# What heads the survey's own lines on a work whose digest answers.
-IN_THE_SURVEY = "In the survey:"
 
 def shift_markers(text: str, by: int) -> str:
     """``text``'s [n] markers numbered on after ``by`` citations, for appending it to an answer that has them."""
@@ -131,9 +129,9 @@ class Composer:
             # work establish?" is asked of the survey's "First demonstration of interpretable circuits" as well
             main = self.main_document() if self.main_document else None
             said, citing = related_digest(self.scope.citing_rows(reference), self.scope.header_weight(q),
-                                          DIGEST_CHARS - len(text) - len(IN_THE_SURVEY) - 2, main)
+                                          DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3, main)
             if said:
-                text, cites = f"{text}\n{IN_THE_SURVEY}\n{shift_markers(said, len(cites))}", cites + citing
+                text, cites = f"{text}\n\n{SEE_ALSO}\n{shift_markers(said, len(cites))}", cites + citing
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope="document", standalone_question=q.standalone)
         unknown = self.unknown_terms(q)
