@@ -194,3 +194,13 @@ def test_a_degree_that_picks_one_of_alike_lists_gets_them_all(assistant):
     # to Achieve? with the first version of this rule)
     answer = assistant.ask("When is interpretability most useful?")
     assert "1. Understand all safety-relevant features" not in answer.text, answer.text
+
+
+def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
+    # "bottom" and "line" were read as the topic, "rely" as the cruxes' "Must rely on behavioral safety", and the
+    # "whether" asked no yes or no: Will neural networks remain fundamentally opaque? answered.
+    answer = assistant.ask("What's the bottom line on whether we can rely on interpretability?")
+    assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
+    assert assistant.ask("Can we count on interpretability?").text.startswith("Current Consensus:")
+    # ... a line that says what its section concludes answers a verdict (the RLHF limitations' list answered)
+    assert assistant.ask("What's the verdict on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")

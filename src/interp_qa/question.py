@@ -165,6 +165,9 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?
                         r"overall|on the whole|in general|verdict|conclusions?|upshot|stance|optimistic|pessimistic|"
                         r"hopeful)\b|"
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
+# A verdict asked for, in words that say so and nothing else: "the bottom line on", "the upshot of", "the gist of".
+VERDICT_FORM = re.compile(r"\b(?:bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?)"
+                          r"(?:\s+(?:on|about|of|for|regarding))?\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 # So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
@@ -300,6 +303,7 @@ class Question:
     # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
     distributed: set[str] = field(default_factory=set)
     superlative: bool = False  # "Which approach is most mature?": one of a kind picked by a degree
+    verdict: bool = False  # "What's the bottom line on ...?": what the survey concludes on a topic is asked for
     degree: bool = False  # "... matter the most?", "... least useful?": a degree, of whatever the question asks
     which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
     about_document: bool = False  # "What does this survey argue?": the main document as a whole is asked about
@@ -434,6 +438,10 @@ class QuestionReader:
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
         asked = MATTER_VERB_RE.sub(" ", asked)
+        # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
+        # (Key Cruxes' "Must rely on behavioral safety" answered)
+        if self.content_stems(topic := VERDICT_FORM.sub(" ", asked)):
+            asked = topic
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
         # in much of the corpus ("an overview of interpretability for AI safety"), it asks about the main document.
@@ -513,7 +521,9 @@ class QuestionReader:
                        if not set(m.group(1).split()) & STOPWORDS
                        and any((m.group(2), str(n)) in self.stats.numbered for n in range(2, 10))]
         q.yes_no = bool(YES_NO_Q.match(question)) and not TWO_SIDED_Q.search(question)
-        q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no
+        # "the bottom line on whether it is enough" asks the yes or no of a verdict: both sides, weighed
+        q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or bool(
+            VERDICT_FORM.search(question) and re.search(r"\bwhether\b", question, re.I))
         q.conditions = bool(CONDITIONS_Q.search(question))
         q.chronology = bool(CHRONOLOGY_Q.search(question))
         q.year_bound = bool(YEAR_BOUND_RE.search(question))
@@ -528,6 +538,7 @@ class QuestionReader:
         one = WHICH_ONE_RE.match(question)
         q.superlative = one is not None
         q.degree = bool(DEGREE_RE.search(question))
+        q.verdict = bool(VERDICT_FORM.search(question))
         if m := one or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .digest import concludes
 from .question import GENERIC_CAPS, CorpusStats, Question
 from .text import (
     LABELLED_RE,
@@ -42,6 +43,7 @@ from .weights import (
     RANK_PRIOR_RERANK,
     SIMILARITY_HUB,
     SIMILARITY_RERANK,
+    VERDICT_BONUS,
     VERSION_MISMATCH,
     WHO_BONUS,
     YEAR_BONUS,
@@ -155,6 +157,8 @@ class UnitScorer:
                     u.score -= INTRODUCTION_PENALTY  # "Per Bereska & Gavves (2024), a review ...:" introduces
                 if any(label_said(x, asked) for x in labels_of(u)):
                     u.score += LABEL_SAID_BONUS  # "the current capabilities": "Current Capabilities (2024-2025): ..."
+                if q.verdict and concludes(p):
+                    u.score += VERDICT_BONUS
                 if q.qtype == "list" and p.kind == "list":
                     u.score += LIST_BONUS
                     # The lead line says what the list is: "The Goal: ..." answers "what are the goals".

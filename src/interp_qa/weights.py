@@ -65,6 +65,10 @@ INTRODUCTION_PENALTY = 0.3
 # current capabilities?": "Current Capabilities (2024-2025): ..."; it got AI Control's "Current Maturity" row).
 # Session 19: 0.15 changes no eval answer and that probe alone; 0.3 also moved q097 to "Requirements for Sufficiency".
 LABEL_SAID_BONUS = 0.15
+# "What's the bottom line on whether we can rely on interpretability?": a line that says what its section concludes
+# ("Current Consensus: ...") answers a verdict asked for (broad-holdout h153; the cruxes' "Must rely on behavioral
+# safety" answered).
+VERDICT_BONUS = 0.2
 # List questions favour list passages, and the list whose lead line carries the question's words.
 LIST_BONUS = 0.2
 LEAD_WEIGHT = 0.4
