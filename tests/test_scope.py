@@ -204,3 +204,13 @@ def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
     assert assistant.ask("Can we count on interpretability?").text.startswith("Current Consensus:")
     # ... a line that says what its section concludes answers a verdict (the RLHF limitations' list answered)
     assert assistant.ask("What's the verdict on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")
+
+
+def test_a_section_that_never_mentions_what_the_question_names_does_not_answer_it(assistant):
+    # "guarantee" is a rare word, in Formal Verification's "Mathematical guarantees": that sub-section answered a
+    # question about RLHF.
+    answer = assistant.ask("Why isn't RLHF a safety guarantee?")
+    assert "RLHF" in answer.text.split("\n")[0] and "Formal Verification" not in answer.text, answer.text
+    # ... but a list of works cited names its works' labs through their records
+    answer = assistant.ask("Which references are from DeepMind?")
+    assert answer.text.startswith("- Gemma Scope 2: Helping the AI Safety Community"), answer.text

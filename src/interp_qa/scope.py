@@ -434,6 +434,11 @@ class ScopeFinder:
                                         if c in stems and c in q.terms and r in q.terms and r not in stems)
                                ) / self.scorer.weight(q)
             scored[key] = (sec, sims.get(key, 0.0) + SCOPE_LEXICAL * lexical + SCOPE_SPREAD * spread + shape, spread)
+        # "Why isn't RLHF a safety guarantee?": a section that never mentions what the question names is not about it,
+        # however rare a word of the question it holds (Formal Verification's "Mathematical guarantees" answered)
+        # (a list of works cited names its works' labs through their records: "Which references are from DeepMind?")
+        scored = {k: v for k, v in scored.items()
+                  if v[0].bibliography or self.about_what_is_named(q, k, v[0])} or scored
         if not scored:
             return None
         if q.conditions or q.chronology:
