@@ -273,6 +273,17 @@ def test_a_word_inside_a_longer_everyday_phrase_is_that_phrase_s(assistant):
     assert "Pragmatic/Behavioral Camp" in answer.text and "Can we interpret cognition" not in answer.text, answer.text
 
 
+def test_everyday_words_for_an_abbreviation_name_it(assistant):
+    # "human ratings" is RLHF (synonyms.txt), which the corpus spells out: the question names it as "RLHF" would.
+    # A record's "Rating: 4/5" answered; then the cruxes' "RLHF, adversarial training, oversight" for "training".
+    assert "RLHF" in assistant.read_question("What are the problems with learning from human ratings?").naming
+    answer = assistant.ask("What are the problems with learning from human ratings?")
+    assert "Reward hacking" in answer.text and "Rating:" not in answer.text, answer.text
+    # ... and what "falls short" are its limitations: "Key Limitations of RLHF"
+    answer = assistant.ask("In what ways does training on human ratings fall short?")
+    assert "Reward hacking" in answer.text.split("\n")[0], answer.text
+
+
 def test_synonym_file_errors_name_the_line(tmp_path):
     from interp_qa.question import load_synonyms
 

@@ -542,6 +542,11 @@ class QuestionReader:
         if m := one or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)
+        # "training on human ratings" names RLHF as "RLHF" does: an abbreviation the corpus spells out, said in everyday
+        # words (the cruxes' "RLHF, adversarial training, oversight" answered as if any "training" were asked about)
+        for word, _ in matches:
+            if word.upper() not in q.naming and ACRONYM_RE.fullmatch(word.upper()) and self.stats.long_forms(word):
+                q.naming[word.upper()] = {word, *self.stats.stem_all([word])}
         q.spelled = self.spelled(q.naming)
         # Computed once here: the re-ranker scores every candidate unit with them, for each search.
         words = [w for w in tokens(question) if w not in STOPWORDS and len(w) > 3 and w.isalpha()]
