@@ -284,6 +284,16 @@ def test_everyday_words_for_an_abbreviation_name_it(assistant):
     assert "Reward hacking" in answer.text.split("\n")[0], answer.text
 
 
+def test_what_was_managed_so_far_asks_for_capabilities(assistant):
+    # "so far", "managed to": what has been shown to be possible, the survey's capabilities. Anthropic's safety-relevant
+    # features alone answered "What have researchers demonstrated so far?", the Meta Question's camps "What has
+    # mechanistic interpretability managed to show so far?".
+    answer = assistant.ask("What have researchers demonstrated so far?")
+    assert answer.text.startswith("- Features and Circuits (2020-2023): Curve detectors"), answer.text
+    answer = assistant.ask("What has mechanistic interpretability managed to show so far?")
+    assert "Current Capabilities (2024-2025)" in answer.text and "Camp" not in answer.text, answer.text
+
+
 def test_synonym_file_errors_name_the_line(tmp_path):
     from interp_qa.question import load_synonyms
 
