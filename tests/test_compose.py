@@ -429,6 +429,16 @@ def test_an_overview_asked_of_nothing_in_particular_gets_the_main_document(assis
     assert assistant.ask("Give me an overview of RLHF.").scope != "document"
 
 
+def test_the_main_argument_of_the_survey_is_its_digest_whatever_form_is_asked(assistant):
+    # "the main argument of this survey" is what it argues, as "the survey's main argument" is; "in two sentences"
+    # says how to answer ("sentences" was searched for): The Argument from Engineering answered.
+    for question in ("What's the main argument of this survey in two sentences?", "What is the central claim of the "
+                     "survey?"):
+        answer = assistant.ask(question)
+        assert answer.scope == "document", (question, answer.text)
+    assert assistant.ask("What is the main argument from engineering?").scope != "document"
+
+
 def test_how_do_a_and_b_compare_gives_each_side(assistant):
     # "How do A and B compare?" was no comparison: the answer named both labs in one sentence and compared nothing.
     answer = assistant.ask("How do Anthropic's and OpenAI's results compare?")

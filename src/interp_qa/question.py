@@ -151,6 +151,9 @@ def without_frame(question: str) -> str:
     return core if any(c.isalnum() for c in core) else question
 
 
+# ... and the phrase that says so is no topic: "in two sentences" ("sentences" was searched for).
+ANSWER_FORM_RE = re.compile(r"\bin (?:a |one |two |three |four |five |a few |few |\d+ )?(?:short |brief |simple )?"
+                            r"(?:sentences?|words?|bullets?|bullet points?|paragraphs?|lines?)\b", re.I)
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
@@ -179,6 +182,10 @@ DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|pr
                             # "the survey's main argument" is what it argues (not "the argument from engineering")
                             r"(?:'s|\bits)\s+(?:(?:main|central|core|key)\s+)?(?:argument|thesis)(?:s|es)?\b"
                             r"(?!\s+(?:from|for|against)\b)|"
+                            # ... and so is "the main argument of this survey"
+                            # (its name is taken out before: "main argument of ")
+                            r"\b(?:main|central|core|key|overall)\s+(?:argument|thesis|claim|message)s?"
+                            r"(?=\s+(?:of|in|made by)\b(?:\W*$|\s+(?:this|the)\s+(?:survey|article|page)\b))|"
                             r"\b(?:about|here)\b", re.I)
 # "What are the arguments for and against ...?", "pros and cons", "both sides": both sides are asked for.
 TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and cons\b|\bboth sides\b|"
@@ -437,7 +444,7 @@ class QuestionReader:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
-        asked = MATTER_VERB_RE.sub(" ", asked)
+        asked = ANSWER_FORM_RE.sub(" ", MATTER_VERB_RE.sub(" ", asked))
         # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
         # (Key Cruxes' "Must rely on behavioral safety" answered)
         if self.content_stems(topic := VERDICT_FORM.sub(" ", asked)):
