@@ -1130,3 +1130,10 @@ def test_the_key_numbers_of_the_survey_are_its_summary(assistant):
     for question in ("What are the key numbers in this survey?", "Give me the key numbers from the survey."):
         answer = assistant.ask(question)
         assert answer.scope == "document" and "34M features" in answer.text and "10x" in answer.text, answer.text
+
+
+def test_a_record_line_states_its_fact_once(assistant):
+    # "9 — Citations: 9.": the lead fact written before a record's line that is nothing but that fact
+    answer = assistant.ask("How many citations does AI Alignment through RLHF have?")
+    assert answer.text.startswith("Citations: 9. [1]"), answer.text
+    assert assistant.ask("When was Towards Monosemanticity published?").text.startswith("Year: 2023. [1]")

@@ -30,6 +30,7 @@ from .scope import ScopeFinder
 from .sections import PATH_SEP, Section, SectionTree
 from .text import (
     ABSTAIN_PHRASE,
+    LABELLED_RE,
     MARKER_RE,
     MONTHS,
     NUMBER_RE,
@@ -555,7 +556,8 @@ class Composer:
                 body = f"{spelled[0]} — {spelled[1]}: {body}"
             if q.qtype in ("count", "when", "who") and u.kind != "row" and not parts:
                 fact = lead_fact(q, body, self.stats)
-                if fact and not body.startswith(fact):
+                # (a record's line says its one fact already: "Year: 2024" was written "2024 — Year: 2024")
+                if fact and not body.startswith(fact) and not (u.kind == "meta" and LABELLED_RE.match(body)):
                     body = f"{fact} — {body}"
             parts.append((f"{ensure_period(body)} [{n}]", False))
         text = ""
