@@ -855,3 +855,10 @@ def test_a_word_ending_in_er_is_no_degree_of_a_word_that_says_nothing(assistant)
     terms = assistant.read_question("What does looking inside a model offer?").terms
     assert "offer" in terms and "of" not in terms
     assert "strong" in assistant.read_question("Which approach is strongest?").terms
+
+
+def test_asking_whether_something_exists_says_nothing_of_what(assistant):
+    # "exist" matched "Rather than interpreting existing black boxes": the design approaches answered
+    assert "exist" not in assistant.read_question("What tools exist for open interpretability research?").terms
+    answer = assistant.ask("What tools exist for open interpretability research?")
+    assert "Gemma" in answer.text.split("[1]")[0] and "Modular architectures" not in answer.text, answer.text

@@ -102,6 +102,9 @@ ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"(?:work|contributions?|role|achievements?)\b", re.I)
 # "Why does deception matter so much?": the verb, not the corpus's only "matter" ("dark matter"), which answered it.
 MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b", re.I)
+# "What tools exist for open research?", "Is there any evidence ...?": asking whether there is something says nothing
+# of what ("exist" matched "Rather than interpreting existing black boxes").
+EXIST_VERB_RE = re.compile(r"\bexist(?:s|ed)?\b", re.I)
 # "What does SAE stand for?", "What is RLHF short for?", "the full form of MAIA", "Expand RLHF."
 EXPAND_Q = re.compile(r"\bwhat (?:does|do|did) (?:the (?:abbreviation|acronym) )?(?P<x>[\w-]{2,12}) "
                       r"(?:stand for|mean)\b|\b(?:what is|what's) (?P<y>[\w-]{2,12}) short for\b|"
@@ -444,7 +447,7 @@ class QuestionReader:
             for s in self.content_stems(prev[0]):
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
-        asked = ANSWER_FORM_RE.sub(" ", MATTER_VERB_RE.sub(" ", asked))
+        asked = ANSWER_FORM_RE.sub(" ", EXIST_VERB_RE.sub(" ", MATTER_VERB_RE.sub(" ", asked)))
         # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
         # (Key Cruxes' "Must rely on behavioral safety" answered)
         if self.content_stems(topic := VERDICT_FORM.sub(" ", asked)):
