@@ -486,6 +486,32 @@ def test_a_follow_up_asking_another_version_asks_the_question_before_of_it(assis
     assert assistant.read_question("And the second version?", ["What is RLHF?"]).other_version is None
 
 
+@pytest.mark.parametrize(("history", "question", "restated", "says"), [
+    ("What happened in 2024?", "And in 2025?", "What happened in 2025?", "2025: Gemma Scope 2"),
+    ("How many features did Anthropic find?", "What about OpenAI?", "How many features did OpenAI find?",
+     "OpenAI — Features Identified: 16 million features"),
+])
+def test_a_follow_up_naming_only_a_new_subject_asks_the_question_before_of_it(assistant, history, question, restated,
+                                                                             says):
+    # "And in 2025?" was searched alone and got the Frontier models (2025+) row, not what happened in 2025
+    answer = assistant.ask(question, history=[history])
+    assert answer.text.startswith(says) or f"- {says}" in answer.text, answer.text
+    assert answer.standalone_question == restated
+    # ... a follow-up that says more asks more, and a question naming two things names no one to replace
+    assert assistant.read_question("And in 2025, what did DeepMind release?", [history]).other_subject is None
+    assert assistant.read_question("What about OpenAI?", ["What did Anthropic find in Claude 3 Sonnet?"]) \
+        .other_subject is None
+
+
+def test_a_version_asked_is_not_answered_by_another_version_of_the_name(assistant):
+    # "How many parameters is GPT-2 reported to have?" matched GPT-4's "≈1.7T (reported)"
+    answer = assistant.ask("How many parameters is GPT-2 reported to have?")
+    assert answer.text.startswith("GPT-2 — Parameters: 1.5B") and "GPT-4" not in answer.text, answer.text
+    # ... unless both are asked
+    answer = assistant.ask("How many more parameters does GPT-4 have than GPT-2?")
+    assert "1.5B" in answer.text and "1.7T" in answer.text, answer.text
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
     # the last turn named nothing, and only the last turn was carried.

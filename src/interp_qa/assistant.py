@@ -181,9 +181,10 @@ class Assistant:
         q = self.read_question(question, history)
         searched = q.text  # the question without a reader's framing ("in the end", "in this context")
         restated = None
-        if q.other_version is not None:
-            # "And the second version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"
-            searched = restated = q.other_version
+        if (other := q.other_version or q.other_subject) is not None:
+            # "And the second version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"; "And in 2025?" after
+            # "What happened in 2024?": "What happened in 2025?"
+            searched = restated = other
             q = self.read_question(restated)
         elif q.place is not None and history:
             # "Tell me more about the second one.": the second item of the answer to the turn before is asked about

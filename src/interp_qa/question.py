@@ -291,6 +291,8 @@ class Question:
     place: int | None = None  # a follow-up's "the second one": that item of the answer before (1-based, -1 the last)
     # "And the second version?" after "What is Gemma Scope?": "What is Gemma Scope 2?"
     other_version: str | None = None
+    # "And in 2025?" after "What happened in 2024?": "What happened in 2025?"
+    other_subject: str | None = None
     # names as typed in lower case, with their number ("gemma scope 2") or as the first version ("gemma scope")
     versions: list[str] = field(default_factory=list)
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
@@ -433,6 +435,18 @@ class QuestionReader:
             return before[: name.start()] + named + before[name.end():]
         return None
 
+    def other_subject(self, question: str, before: str) -> str | None:
+        """The question ``before``, asked of the one name ``question`` gives instead of the one it gave ("And in
+        2025?" after "What happened in 2024?": "What happened in 2025?"), when the follow-up says nothing else; None
+        for any other question."""
+        if not NEW_SUBJECT_RE.match(question):
+            return None
+        new, old = self.key_terms(question), self.key_terms(before)
+        if len(new) != 1 or len(old) != 1 or new[0].lower() == old[0].lower() or old[0] not in before:
+            return None
+        said = set(self.content_stems(NEW_SUBJECT_LEAD.sub(" ", question))) - set(self.content_stems(new[0]))
+        return before.replace(old[0], new[0], 1) if not said else None
+
     def read(self, question: str, history: list[str] | None = None) -> Question:
         """The question read once: its words and weights, type, key terms, comparison sides, follow-up context."""
         question = without_frame(question)
@@ -520,6 +534,7 @@ class QuestionReader:
         place = ORDINAL_RE.search(question) if follow else None
         q.place = PLACES[place.group("place").lower()] if place else None
         q.other_version = self.other_version(question, turns[-1]) if follow else None
+        q.other_subject = self.other_subject(question, turns[-1]) if follow and not q.other_version else None
         q.about_entity = bool(ENTITY_Q.search(question))
         # "when was gemma scope 2 released": a name with its version, typed in lower case, as the corpus numbers it
         q.versions = [f"{m.group(1)} {m.group(2)}" for m in re.finditer(r"\b([a-z][\w-]*\s+[a-z][\w-]*)\s+(\d+)\b",
@@ -703,6 +718,9 @@ SIDE_FOLLOW_UP_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what ab
                                r"\s*(?:with|to|against|versus|vs\.?|compared (?:to|with))?\s+(?P<x>.+?)\W*$", re.I)
 
 
+# The words that open a follow-up putting a new subject in place of the old, not its subject: "And in", "What about".
+NEW_SUBJECT_LEAD = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+"
+                              r"(?:(?:of|for|with|in|on|at|by)\s+)?(?:the\s+)?", re.I)
 # "What about X?", "And of X?", "How about X?": a follow-up that puts X in place of what the turn before was about
 # (no pronoun: "And its strengths?" keeps the subject).
 NEW_SUBJECT_RE = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+(?:of|for|with)?\s*"

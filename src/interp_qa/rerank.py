@@ -8,6 +8,7 @@ The weights are in :mod:`interp_qa.weights`.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from .digest import concludes
@@ -164,7 +165,8 @@ class UnitScorer:
                     # The lead line says what the list is: "The Goal: ..." answers "what are the goals".
                     lead = self.stem_set(p.text.split("\n", 1)[0])
                     u.score += LEAD_WEIGHT * sum(q.terms[s] * self.stats.idf(s) for s in q.terms if s in lead) / total
-                u.score -= version_mismatch(q, f"{p.title}\n{u.text}")  # the title says what it is about
+                # the title says what it is about
+                u.score -= version_mismatch(q, f"{p.title}\n{u.text}", self.stats.vocab)
                 units.append(u)
         units.sort(key=lambda u: -u.score)
         return units
@@ -240,12 +242,20 @@ def name_runs(text: str) -> list[str]:
     return out
 
 
-def version_mismatch(q: Question, text: str) -> float:
+def version_mismatch(q: Question, text: str, vocab: Container[str] = ()) -> float:
     """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
     asked = q.search_text
     names = name_runs(asked) + q.versions
     for name in names:
         base, _, number = name.rpartition(" ")
+        if not base and "-" in name:  # "GPT-2" asked; the text is about GPT-4 (its "(reported)" answered for GPT-2)
+            base, _, number = name.rpartition("-")
+            # (not when both are asked, "GPT-4 ... than GPT-2?", nor for a version the corpus never names: "GPT-5")
+            others = [n for n in names if n != name and n.startswith(f"{base}-")]
+            if base and number.isdigit() and not others and name.lower() in vocab \
+                    and re.search(rf"\b{re.escape(base)}-\d", text) and not re.search(rf"\b{re.escape(name)}\b", text):
+                return VERSION_MISMATCH
+            continue
         if base and number[:1].isdigit() and not any(c.isdigit() for c in base) and base not in names:
             # "Gemma Scope 2" (or "gemma scope 2") asked, and not "Gemma Scope" too ("When did Gemma Scope and Gemma
             # Scope 2 come out?" asks both); the text names "Gemma Scope" but never with the 2.
