@@ -512,6 +512,14 @@ def test_a_version_asked_is_not_answered_by_another_version_of_the_name(assistan
     assert "1.5B" in answer.text and "1.7T" in answer.text, answer.text
 
 
+def test_that_compared_is_what_the_turn_before_asked_about(assistant):
+    # "How does that compare with Anthropic?" was read on its own: "How does interpretability compare to
+    # alternatives?" and an Anthropic timeline row answered
+    answer = assistant.ask("How does that compare with Anthropic?", history=["What did OpenAI extract from GPT-4?"])
+    assert answer.scope == "comparison" and answer.text.startswith("- OpenAI — "), answer.text
+    assert "\n- Anthropic — " in answer.text
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
     # the last turn named nothing, and only the last turn was carried.

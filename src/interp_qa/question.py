@@ -44,6 +44,8 @@ GENERIC_CAPS = {"what", "which", "who", "whom", "whose", "when", "where", "why",
 FOLLOW_UP_RE = re.compile(
     r"^(and|what about|how about|and what about|what of|same for|and for|also|then|ok|okay)\b|"
     r"\b(it|its|they|their|them|that one|this one|those|these|he|she|his|her)\b|"
+    # "How does that compare with Anthropic?": "that" is what the turn before asked about
+    r"\b(?:that|this)\s+(?:compares?|differs?|relates?|stacks? up|fits?|means?|matters?)\b|"
     # "Tell me more about the second one." ("the newer version" is not followed: its subject is not said)
     r"\bthe (?:other|first|second|third|last|same) (?:one|paper|approach|crux|side)\b|^\W*tell me more\b|"
     # "Which is the most serious?", "Which one matters most?": a superlative of something the turn before listed
