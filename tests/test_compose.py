@@ -1040,7 +1040,7 @@ def test_a_list_s_numbering_is_no_amount(assistant):
     # Alignment through RLHF" joined the 9 citations of that paper
     assert "tamper-proof" not in assistant.ask("How much money goes into interpretability?").text
     answer = assistant.ask("How many citations does AI Alignment through RLHF have?")
-    assert answer.text.startswith("9 — Citations: 9.") and "9. AI Alignment" not in answer.text, answer.text
+    assert answer.text.startswith("Citations: 9.") and "9. AI Alignment" not in answer.text, answer.text
     # ... unless the list is headed with what is counted
     answer = assistant.ask("How many references does the survey list in its References section?")
     assert "11. Extracting Concepts from GPT-4" in answer.text, answer.text
