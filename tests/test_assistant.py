@@ -520,6 +520,13 @@ def test_that_compared_is_what_the_turn_before_asked_about(assistant):
     assert "\n- Anthropic — " in answer.text
 
 
+def test_who_pointed_it_out_asks_who_said_it(assistant):
+    # "pointed" and "out" were searched as the topic: red-teaming's "finding real issues" answered
+    answer = assistant.ask("Who pointed it out?", history=["What is dark matter in neural networks?"])
+    assert answer.text.startswith("Key insight from Chris Olah (July 2024)"), answer.text
+    assert assistant.ask("Who coined the term neural network dark matter?").text.startswith("Key insight from Chris")
+
+
 def test_a_follow_up_to_a_follow_up_keeps_the_subject(assistant):
     # "And its strengths?" after "Tell me about red-teaming." and "What are its weaknesses?" got Constitutional AI's:
     # the last turn named nothing, and only the last turn was carried.

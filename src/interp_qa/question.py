@@ -104,6 +104,9 @@ ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"(?:work|contributions?|role|achievements?)\b", re.I)
 # "Why does deception matter so much?": the verb, not the corpus's only "matter" ("dark matter"), which answered it.
 MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b", re.I)
+# Ways of saying "said", asked who: "Who pointed it out?", "Who first noted this?", "Who coined the term?"
+SAYING_VERB_RE = re.compile(r"\b(?:point(?:ed|s)?\s+(?:\w+\s+)?out|not(?:ed|es)|observ(?:ed|es)|coin(?:ed|s)|"
+                            r"rais(?:ed|es)|came up with|come up with|first)\b", re.I)
 # "What tools exist for open research?", "Is there any evidence ...?": asking whether there is something says nothing
 # of what ("exist" matched "Rather than interpreting existing black boxes").
 EXIST_VERB_RE = re.compile(r"\bexist(?:s|ed)?\b", re.I)
@@ -464,6 +467,8 @@ class QuestionReader:
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
         asked = ANSWER_FORM_RE.sub(" ", EXIST_VERB_RE.sub(" ", MATTER_VERB_RE.sub(" ", asked)))
+        if WHO_Q.search(question):  # "Who pointed it out?" asks who said it, as "Who said that?" does
+            asked = SAYING_VERB_RE.sub(" ", asked)
         # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
         # (Key Cruxes' "Must rely on behavioral safety" answered)
         if self.content_stems(topic := VERDICT_FORM.sub(" ", asked)):
