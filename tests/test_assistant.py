@@ -257,6 +257,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # "difficult" is the survey's challenge, as "difficulty" is: it got the Scaling Monosemanticity summary
     answer = assistant.ask("What makes scaling SAEs to the largest models difficult?")
     assert answer.text.startswith("Challenge: Scalability (Current Status: SAEs lose ≈10x compute"), answer.text
+    # ... and so is "hard": the cruxes' "Hard to completely hide goals" answered "Why is scaling interpretability hard?"
+    answer = assistant.ask("Why is scaling interpretability hard?")
+    assert "May not scale, technically challenging" in answer.text.split("\n\n")[0], answer.text
 
 
 def test_a_word_inside_a_longer_everyday_phrase_is_that_phrase_s(assistant):
