@@ -1137,3 +1137,15 @@ def test_a_record_line_states_its_fact_once(assistant):
     answer = assistant.ask("How many citations does AI Alignment through RLHF have?")
     assert answer.text.startswith("Citations: 9. [1]"), answer.text
     assert assistant.ask("When was Towards Monosemanticity published?").text.startswith("Year: 2023. [1]")
+
+
+def test_one_end_of_a_chronology_is_its_first_or_last_dated_row(assistant):
+    # "What is the most recent achievement in the timeline?" got the whole timeline from 2020, its answer last
+    answer = assistant.ask("What is the most recent achievement in the timeline?")
+    assert answer.text.startswith("- 2025: Gemma Scope 2") and "2020" not in answer.text, answer.text
+    assert assistant.ask("What was the earliest milestone?").text.startswith("- 2020")
+    # ... of the rows the question picks: Anthropic's
+    answer = assistant.ask("What was Anthropic's latest milestone?")
+    assert "Scaling Monosemanticity" in answer.text and "2025" not in answer.text, answer.text
+    # "the first version" is no event
+    assert assistant.read_question("What was the first version of Gemma Scope?").chronology_end is None

@@ -227,6 +227,9 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
                           re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
+# "What is the most recent milestone?", "the earliest result": one event of a chronology, at either end of it.
+CHRONOLOGY_END_RE = re.compile(r"\b(?P<end>first|earliest|oldest|last|latest|newest|most recent)\s+(?:\w+\s+)?"
+                               r"(?:milestone|achievement|result|release|breakthrough|event|entry)\b", re.I)
 CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the years\b|\byear by year\b|\bmilestones\b|"
                           # "How have DeepMind's releases progressed over time?", "the landmark results"
                           r"\bover time\b|\blandmarks?\b|"
@@ -316,6 +319,7 @@ class Question:
     two_sided: bool = False  # "the arguments for and against ...", "Is it sufficient?": both sides are asked for
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
+    chronology_end: str | None = None  # "What is the latest milestone?": "last" (or "first") of those events
     distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
     # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
     distributed: set[str] = field(default_factory=set)
@@ -557,7 +561,10 @@ class QuestionReader:
         q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or bool(
             VERDICT_FORM.search(question) and re.search(r"\bwhether\b", question, re.I))
         q.conditions = bool(CONDITIONS_Q.search(question))
-        q.chronology = bool(CHRONOLOGY_Q.search(question))
+        end = CHRONOLOGY_END_RE.search(question)
+        q.chronology = bool(CHRONOLOGY_Q.search(question)) or end is not None
+        q.chronology_end = ("first" if end.group("end").lower() in ("first", "earliest", "oldest") else "last") \
+            if end else None
         q.year_bound = bool(YEAR_BOUND_RE.search(question))
         if q.chronology and (m := BETWEEN_EVENTS_RE.search(question)):
             q.event_bound = [("after", m.group("first")), ("before", m.group("second"))]

@@ -539,7 +539,19 @@ class ScopeFinder:
 
     def focus(self, q: Question) -> Callable[[Passage], bool] | None:
         """A test of whether a passage (by its heading path or text) names what the question names ("RLHF"), for a
-        digest to keep; None when the question names nothing rare enough to say what it is about, or two sides."""
+        digest to keep; None when the question names nothing rare enough to say what it is about, or two sides.
+        Asked for one end of a chronology ("the latest milestone"), the first or last dated row that passes."""
+        named = self.named_focus(q)
+        if q.chronology_end is None:
+            return named
+        rows = [p for _, ps in self.main_tables(dated=True) for p in ps if named is None or named(p)]
+        if not rows:
+            return named
+        end = rows[0] if q.chronology_end == "first" else rows[-1]
+        return lambda p: p.id == end.id
+
+    def named_focus(self, q: Question) -> Callable[[Passage], bool] | None:
+        """:meth:`focus` but for a chronology's end."""
         if len(q.sides) == 2:
             return None
         terms = [stems for t in q.naming if (stems := q.key_stems.get(t))]
