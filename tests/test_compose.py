@@ -1149,3 +1149,13 @@ def test_one_end_of_a_chronology_is_its_first_or_last_dated_row(assistant):
     assert "Scaling Monosemanticity" in answer.text and "2025" not in answer.text, answer.text
     # "the first version" is no event
     assert assistant.read_question("What was the first version of Gemma Scope?").chronology_end is None
+
+
+def test_the_order_of_two_events_is_answered_by_their_dated_rows(assistant):
+    # "Which came first, A or B?" compared the two works' summaries, which say no date; "How long after the Circuits
+    # work did Scaling Monosemanticity come?" was refused ("No passage about Circuits answers this")
+    answer = assistant.ask("Which came first, induction heads or the mathematical framework?")
+    assert answer.text.startswith("- 2021: A Mathematical Framework") and "\n- 2022: Induction Heads" in answer.text
+    answer = assistant.ask("How long after the Circuits work did Scaling Monosemanticity come?")
+    assert answer.text.startswith("- 2020: Circuits in CNNs") and "2024 (May): Scaling Monosemanticity" in answer.text
+    assert len(answer.citations) == 2, answer.text  # "work" names no row ("SAEs work on deeper transformers")

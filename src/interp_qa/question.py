@@ -227,6 +227,14 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
                           re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
+# The order of two events asked: "Which came first, induction heads or the mathematical framework?", "Did Gemma Scope
+# come out before MAIA?", "How long after the Circuits work did Scaling Monosemanticity come?"
+ORDER_Q = re.compile(r"\bwhich (?:one )?(?:came|was|happened|appeared|was (?:published|released)) (?:first|earlier|"
+                     r"later|last|sooner)\W+(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+)|"
+                     r"^\W*(?:did|was|were)\s+(?P<a2>.+?)\s+(?:come out|come|appear|happen|published|released)\s+"
+                     r"(?:before|after|earlier than|later than)\s+(?P<b2>[^?]+)|"
+                     r"\bhow (?:long|many (?:years|months)) (?:after|before) (?P<a3>.+?) did (?P<b3>.+?)\s+"
+                     r"(?:come out|come|appear|happen|follow|arrive)\b", re.I)
 # "What is the most recent milestone?", "the earliest result": one event of a chronology, at either end of it.
 CHRONOLOGY_END_RE = re.compile(r"\b(?P<end>first|earliest|oldest|last|latest|newest|most recent)\s+(?:\w+\s+)?"
                                r"(?:milestone|achievement|result|release|breakthrough|event|entry)\b", re.I)
@@ -319,6 +327,8 @@ class Question:
     two_sided: bool = False  # "the arguments for and against ...", "Is it sufficient?": both sides are asked for
     conditions: bool = False  # "Under what conditions ...?": a list of conditions is asked for
     chronology: bool = False  # "Give me a timeline of ...": events in order of date are asked for
+    # "Which came first, A or B?", "How long after A did B come?": the two events whose order is asked
+    event_pair: list[str] = field(default_factory=list)
     chronology_end: str | None = None  # "What is the latest milestone?": "last" (or "first") of those events
     distributive: bool = False  # "How does each approach rate on ...?": one thing asked of every row of a table
     # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
@@ -561,6 +571,8 @@ class QuestionReader:
         q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or bool(
             VERDICT_FORM.search(question) and re.search(r"\bwhether\b", question, re.I))
         q.conditions = bool(CONDITIONS_Q.search(question))
+        if m := ORDER_Q.search(question):
+            q.event_pair = [next(g for g in m.group(*names) if g) for names in (("a", "a2", "a3"), ("b", "b2", "b3"))]
         end = CHRONOLOGY_END_RE.search(question)
         q.chronology = bool(CHRONOLOGY_Q.search(question)) or end is not None
         q.chronology_end = ("first" if end.group("end").lower() in ("first", "earliest", "oldest") else "last") \

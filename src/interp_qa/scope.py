@@ -60,6 +60,11 @@ DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS
                             r"(?=(?:19|20)\d\d\b)")
 
 
+# What kind of thing a work or event is: "the Circuits work", "the induction heads paper", "the GPT-4 study".
+WORK_NOUNS = {"work", "works", "paper", "papers", "study", "studies", "result", "results", "release", "releases",
+              "research", "article", "articles", "project", "effort"}
+
+
 class ScopeFinder:
     """Decides an answer's scope from the question and where its evidence falls, and writes digests and comparisons.
 
@@ -122,6 +127,13 @@ class ScopeFinder:
         the best re-ranked passages spread, answers it when it matches better than the best single
         unit covers the question's words.
         """
+        # "Which came first, induction heads or the mathematical framework?": the two dated rows, in order (each
+        # work's summary, compared side by side, said no date)
+        ordered = self.ordered_events(q) if q.event_pair and self.tree is not None else None
+        if ordered is not None and self.tree is not None:
+            text, cites = section_digest(self.tree, ordered[0], self.header_weight(q),
+                                         focus=lambda p: p.id in ordered[1])
+            return text, cites, "comparison"
         # ("Which organization has extracted the most features?" compares the organizations' rows on the column it asks,
         # though it asks who)
         if self.tree is None or q.qtype in ("when", "who") and not self.compares_rows(q) or (
@@ -681,19 +693,35 @@ class ScopeFinder:
         came along": the 2023 row, "Sparse autoencoders extract interpretable features ..."): the row holding most of
         the event's words (by their weight; the first of equals), not all of them ("the big Claude 3 Sonnet study" is
         the row "34M features from Claude 3 Sonnet"); None when no row holds any."""
-        stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS]))
-        best, best_weight = None, 0.0
-        for sec, rows in self.main_tables(dated=True):
-            for i, p in enumerate(rows):
-                weight = sum(self.stats.idf(t) for t in stems & self.scorer.stem_set(p.text))
-                if weight > best_weight:
-                    best, best_weight = (sec, rows, i), weight
+        best = self.event_row(event)
         if best is None:
             return None
         sec, rows, hit = best
         kept = rows[:hit] if side in ("before", "until", "prior to") else rows[hit:] if side == "since" else \
             rows[hit + 1:]
         return sec, {p.id for p in kept}
+
+    def event_row(self, event: str) -> tuple[Section, list[Passage], int] | None:
+        """The dated table, its rows and the place of the row that names ``event``: the one holding most of the
+        event's words by their weight (the first of equals); None when no row holds any."""
+        # ("the Circuits work": what kind of thing an event is names no row; "SAEs work on deeper transformers" matched)
+        stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS and w not in WORK_NOUNS]))
+        best, best_weight = None, 0.0
+        for sec, rows in self.main_tables(dated=True):
+            for i, p in enumerate(rows):
+                weight = sum(self.stats.idf(t) for t in stems & self.scorer.stem_set(p.text))
+                if weight > best_weight:
+                    best, best_weight = (sec, rows, i), weight
+        return best
+
+    def ordered_events(self, q: Question) -> tuple[Section, set[str]] | None:
+        """The dated table and its two rows that name the events a question asks the order of ("Which came first,
+        induction heads or the mathematical framework?"); None unless both are rows, and different ones."""
+        found = [self.event_row(e) for e in q.event_pair]
+        if len(found) != 2 or None in found:
+            return None
+        (sec, rows, i), (_, _, j) = found  # type: ignore[misc]
+        return (sec, {rows[i].id, rows[j].id}) if i != j else None
 
     def names_row(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
