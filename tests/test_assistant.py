@@ -906,3 +906,12 @@ def test_asking_whether_something_exists_says_nothing_of_what(assistant):
     assert "exist" not in assistant.read_question("What tools exist for open interpretability research?").terms
     answer = assistant.ask("What tools exist for open interpretability research?")
     assert "Gemma" in answer.text.split("[1]")[0] and "Modular architectures" not in answer.text, answer.text
+
+
+def test_the_case_for_something_alone_asks_its_strengths(assistant):
+    # "argument" matched The Argument from Engineering, which argues against needing interpretability
+    answer = assistant.ask("What's the best argument for interpretability?")
+    assert "Strengths: Direct verification, detects deception" in answer.text, answer.text
+    assert "aerodynamics" not in answer.text
+    # ... but "the case for and against" asks both sides, not the strengths
+    assert "strengths" not in assistant.read_question("What's the case for and against interpretability?").expansion
