@@ -913,5 +913,8 @@ def test_the_case_for_something_alone_asks_its_strengths(assistant):
     answer = assistant.ask("What's the best argument for interpretability?")
     assert "Strengths: Direct verification, detects deception" in answer.text, answer.text
     assert "aerodynamics" not in answer.text
+    # ... the case against it, its weaknesses ("against" matched "Those systems aren't optimizing against us")
+    answer = assistant.ask("What are the arguments against red-teaming?")
+    assert "Weaknesses: Can't rule out deception" in answer.text and "optimizing against us" not in answer.text
     # ... but "the case for and against" asks both sides, not the strengths
     assert "strengths" not in assistant.read_question("What's the case for and against interpretability?").expansion

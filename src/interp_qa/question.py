@@ -207,6 +207,8 @@ YES_NO_Q = re.compile(r"^\W*(?:[^,?]{1,30},\s*)?(?:(?:so|ok|okay|well|now|then|a
                       r"(?:is|are|can|could|does|do|will|would|should)\b", re.I)
 # The case for something, asked alone: "What's the best argument for interpretability?"
 PRO_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+for\b(?!\s+and\b)", re.I)
+CON_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+against\b|\bobjections?\s+to\b|\bcriticisms?\s+of\b",
+                         re.I)
 # Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
 TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
                             re.I)
@@ -505,6 +507,9 @@ class QuestionReader:
         # for and against" asks both; The Argument from Engineering, against it, answered)
         if (m := PRO_CASE_RE.search(question)) and not TWO_SIDED_Q.search(question) and "strengths" not in question:
             matches.append(("strengths", m.group(0)))
+        # ... and the case against it, its weaknesses ("against" matched "Those systems aren't optimizing against us")
+        elif (m := CON_CASE_RE.search(question)) and not TWO_SIDED_Q.search(question) and "weakness" not in question:
+            matches.append(("weaknesses", m.group(0)))
         expansion = [word for word, _ in matches]
         # The corpus's spelling of a British one ("behaviour"), for the BM25 search too.
         expansion += [a for w in tokens(question) if (spelled := american(w)) and w not in self.stats.vocab
