@@ -1159,3 +1159,12 @@ def test_the_order_of_two_events_is_answered_by_their_dated_rows(assistant):
     answer = assistant.ask("How long after the Circuits work did Scaling Monosemanticity come?")
     assert answer.text.startswith("- 2020: Circuits in CNNs") and "2024 (May): Scaling Monosemanticity" in answer.text
     assert len(answer.citations) == 2, answer.text  # "work" names no row ("SAEs work on deeper transformers")
+
+
+def test_a_share_asked_leads_with_the_share_not_the_count_beside_it(assistant):
+    # "17 people — ... representing about a third of global capacity": the count led an answer to a share
+    answer = assistant.ask("What share of global capacity was Anthropic's team?")
+    assert answer.text.startswith("about a third — "), answer.text
+    # ... a share in figures is read as a number is
+    answer = assistant.ask("What percentage of features are interpretable, and how many features is that?")
+    assert answer.text.startswith("70% interpretable — "), answer.text

@@ -675,9 +675,18 @@ def render_list(text: str) -> tuple[str, list[str]]:
     return lead, items
 
 
+# A share in words: "about a third", "half" (a number's share, "70% interpretable", is read as a number is).
+SHARE_SPAN_RE = re.compile(r"(?:(?:about|roughly|approximately|nearly|over|some|around)\s+)?"
+                           r"(?:\b(?:a|one|two)\s+(?:third|quarter|half)\b|\bhalf\b)", re.I)
+
+
 def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
     """The span of a sentence that answers a count/when question, to put first."""
     if q.qtype == "count":
+        # "What share of global capacity was Anthropic's team?": the share ("about a third"), not the count beside it
+        share = SHARE_SPAN_RE.search(sentence) if q.share and not re.search(r"\d\s?%", sentence) else None
+        if share:
+            return share.group(0)
         best, best_score = None, -1.0
         asked = set(NUMBER_RE.findall(q.text))
         for m in NUMBER_RE.finditer(sentence):
