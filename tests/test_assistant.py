@@ -262,6 +262,14 @@ def test_everyday_words_find_the_corpus_words(assistant):
     assert "May not scale, technically challenging" in answer.text.split("\n\n")[0], answer.text
 
 
+def test_what_makes_something_risky_asks_its_weaknesses(assistant):
+    # "risky" is no word of the corpus: the Comparative Assessment row of scalable oversight answered, not its
+    # Weaknesses
+    answer = assistant.ask("What makes scalable oversight risky?")
+    assert "Weaknesses: Requires powerful overseers, potential for collusion" in answer.text.split("\n\n")[0], \
+        answer.text
+
+
 def test_a_word_inside_a_longer_everyday_phrase_is_that_phrase_s(assistant):
     # "weak spot" is a weakness; its "spot" alone is a detection, which named the comparison table's Deception
     # Detection column and answered with every approach's row.
