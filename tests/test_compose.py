@@ -1168,3 +1168,12 @@ def test_a_share_asked_leads_with_the_share_not_the_count_beside_it(assistant):
     # ... a share in figures is read as a number is
     answer = assistant.ask("What percentage of features are interpretable, and how many features is that?")
     assert answer.text.startswith("70% interpretable — "), answer.text
+
+
+def test_a_yes_or_no_asked_of_a_row_gets_that_row_s_cell_in_the_column_asked(assistant):
+    # Red-Teaming's "Current Maturity: Production use" answered "Is scalable oversight in production use?"; the row
+    # named answers, with the column whose cells say "production use" (its own says "Research phase")
+    answer = assistant.ask("Is scalable oversight in production use?")
+    assert answer.text.startswith("Scalable Oversight — Current Maturity: Research phase"), answer.text
+    # a header the question says is still the column asked
+    assert assistant.ask("Is red-teaming enough on its own?").text.startswith("Red-Teaming — Sufficiency Alone: No")

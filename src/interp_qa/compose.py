@@ -445,6 +445,13 @@ class Composer:
             about = [u for u in units[1:12] if self.on_subject(q, u)]
             if about:
                 units = [about[0], *[u for u in units if u is not about[0]]]
+        if q.yes_no and units[0].kind == "row" and not self.scope.names_row(q, units[0]):
+            # "Is scalable oversight in production use?": the row of what it names answers yes or no, though another
+            # row of the table says "Production use" (Red-Teaming's answered)
+            named = [u for u in units[1:12] if u.kind == "row" and u.passage.section == units[0].passage.section
+                     and self.scope.names_row(q, u)]
+            if named:
+                units = [named[0], *[u for u in units if u is not named[0]]]
         best = units[0]
         chosen = [best]
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):
@@ -590,6 +597,10 @@ class Composer:
             return u.text
         scored, holding = [], []
         asked = self.scope.header_weight(q)
+        # A yes or no asked of a row: the column whose cells, in any row, say what the question does ("Is scalable
+        # oversight in production use?": Current Maturity), though this row's says otherwise ("Research phase")
+        by_cells = self.scope.column_weight(q, secs[-1]) if q.yes_no and self.tree is not None and (
+            secs := self.tree.of(u.passage)) else None
         counted = self.stats.stem_all([q.counted])[0] if q.counted else None
         for i, (header, value) in enumerate(cells):
             vstems = self.scorer.stem_set(value)
@@ -607,6 +618,10 @@ class Composer:
         # says what is counted, when one does ("the estimated parameter count": Parameters, not Estimated Features
         # Needed; "How many SAEs ...?": Hundreds of SAEs released, not Gemma 2 (2B-9B parameters)).
         holding = [c for c in holding if counted in self.scorer.stem_set(f"{c[2]} {c[3]}")] or holding
+        if by_cells is not None and len(scored) > 1:
+            cell = max(scored[1:], key=lambda c: by_cells(c[2]))
+            if by_cells(cell[2]) > max(asked(c[2]) for c in scored[1:]):
+                scored[cell[1]] = (max(c[0] for c in scored) + 1.0, *cell[1:])
         answer_cell = max(holding or scored, key=lambda x: (x[0], -x[1]))
         key_cell = scored[0]
         ordered = [answer_cell]
