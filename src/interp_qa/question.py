@@ -755,12 +755,13 @@ SIDE_FOLLOW_UP_RE = re.compile(r"^\W*(?:and|but|what about|how about|and what ab
                                r"\s*(?:with|to|against|versus|vs\.?|compared (?:to|with))?\s+(?P<x>.+?)\W*$", re.I)
 
 
-# The words that open a follow-up putting a new subject in place of the old, not its subject: "And in", "What about".
-NEW_SUBJECT_LEAD = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+"
-                              r"(?:(?:of|for|with|in|on|at|by)\s+)?(?:the\s+)?", re.I)
+# The words that open a follow-up putting a new subject in place of the old ("What about", "And"), and with those
+# before its subject ("And in", "What about the"): they are not its subject.
+NEW_SUBJECT_OPENING = r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+"
+NEW_SUBJECT_LEAD = re.compile(NEW_SUBJECT_OPENING + r"(?:(?:of|for|with|in|on|at|by)\s+)?(?:the\s+)?", re.I)
 # "What about X?", "And of X?", "How about X?": a follow-up that puts X in place of what the turn before was about
 # (no pronoun: "And its strengths?" keeps the subject).
-NEW_SUBJECT_RE = re.compile(r"^\W*(?:and|what about|how about|and what about|same for|and for)\s+(?:of|for|with)?\s*"
+NEW_SUBJECT_RE = re.compile(NEW_SUBJECT_OPENING + r"(?:of|for|with)?\s*"
                             r"(?!(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|"
                             r"will|would|should)\b)(?![^?]*\b(?:it|its|they|them|their|this|that|these|those|the other|"
                             r"the same)\b)\w", re.I)
