@@ -180,6 +180,10 @@ def test_a_list_of_references_gives_the_works_the_question_picks(assistant):
     assert "Gemma Scope" in answer.text and "Induction Heads" not in answer.text, answer.text
     # Nothing to pick by: the whole list.
     assert "Induction Heads" in assistant.ask("What are the references?").text
+    # ... nor by where the list is, or its own name: "the References section" picked one work whose record says
+    # "section" and "references"
+    answer = assistant.ask("What is in the References section?")
+    assert "Induction Heads" in answer.text and "Towards Monosemanticity" in answer.text, answer.text
 
 
 def test_a_degree_that_picks_one_of_alike_lists_gets_them_all(assistant):

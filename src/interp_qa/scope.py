@@ -60,6 +60,8 @@ DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS
                             r"(?=(?:19|20)\d\d\b)")
 
 
+# The parts of a document a question may point to: "the References section", "the challenges table".
+DOCUMENT_PARTS = {"section", "sections", "table", "tables", "chapter", "part", "page", "paragraph", "list", "heading"}
 # What kind of thing a work or event is: "the Circuits work", "the induction heads paper", "the GPT-4 study".
 WORK_NOUNS = {"work", "works", "paper", "papers", "study", "studies", "result", "results", "release", "releases",
               "research", "article", "articles", "project", "effort"}
@@ -629,8 +631,11 @@ class ScopeFinder:
         titles = {s: t for s, t, _ in self.documents()}
         years = set(YEAR_RE.findall(q.text))
         own = set(self.scorer.stem_set(f"{sec.heading} {sec.card()}")) | set(q.synonym_of) | set(q.synonym_of.values())
+        # (where the list is, "the References section", picks none of its works)
+        own |= set(self.stats.stem_all(sorted(DOCUMENT_PARTS)))
         topic = [t for t, w in q.terms.items() if w >= 1.0 and t not in own and not t.isdigit() and self.rare(t)]
-        names = [stems for t in q.naming if (stems := q.key_stems.get(t)) and not t.isdigit()]
+        # (nor does the list's own name: "What is in the References section?")
+        names = [stems for t in q.naming if (stems := q.key_stems.get(t)) and not t.isdigit() and not stems <= own]
         if not (years or topic or names):
             return None
         wanted = names + [{min(topic, key=lambda t: self.stats.doc_freq.get(t, 0))}] if topic else names
