@@ -602,6 +602,9 @@ def test_a_question_naming_a_heading_gets_that_section_not_its_child(assistant):
     assert "Research Progress by Organization" in answer.text and "Field Size and Growth" in answer.text
     answer = assistant.ask("Describe the interpretability landscape.")
     assert "Positions on Interpretability for Safety" in answer.text
+    # ... "an overview of" asks for it too: "overview" weighed as much as the heading and its child's table answered
+    answer = assistant.ask("Give me an overview of the state of the field.")
+    assert "Research Progress by Organization" in answer.text and "Field Size and Growth" in answer.text, answer.text
 
 
 def test_how_many_things_a_section_lists_gets_the_list(assistant):

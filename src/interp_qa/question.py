@@ -179,6 +179,8 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?
 # A verdict asked for, in words that say so and nothing else: "the bottom line on", "the upshot of", "the gist of".
 VERDICT_FORM = re.compile(r"\b(?:bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?)"
                           r"(?:\s+(?:on|about|of|for|regarding))?\b", re.I)
+# ... and an overview or summary asked of a topic: "an overview of", "a summary of".
+OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about)\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
 # the word "argue" ("arguing" in a reference's summary).
 # So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
@@ -489,7 +491,8 @@ class QuestionReader:
             asked = SAYING_VERB_RE.sub(" ", asked)
         # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
         # (Key Cruxes' "Must rely on behavioral safety" answered)
-        if self.content_stems(topic := VERDICT_FORM.sub(" ", asked)):
+        # ... as "an overview of the state of the field" asks for one of it ("overview" weighed as much as the heading)
+        if self.content_stems(topic := OVERVIEW_OF.sub(" ", VERDICT_FORM.sub(" ", asked))):
             asked = topic
         about_document = bool(ABOUT_DOCUMENT_Q.search(question))
         # With no topic besides what a document does ("What does the survey argue?", "Give me an overview.") or words
