@@ -921,3 +921,11 @@ def test_the_case_for_something_alone_asks_its_strengths(assistant):
     assert "Weaknesses: Can't rule out deception" in answer.text and "optimizing against us" not in answer.text
     # ... but "the case for and against" asks both sides, not the strengths
     assert "strengths" not in assistant.read_question("What's the case for and against interpretability?").expansion
+
+
+def test_how_something_works_asks_about_it_not_for_work(assistant):
+    # "work" matched red-teaming's "works on black boxes" and Induction Heads' "The work is a landmark ..."
+    answer = assistant.ask("How do deception features work?")
+    assert "Deception-related features: Patterns that activate" in answer.text, answer.text
+    answer = assistant.ask("How do induction heads work?")
+    assert answer.text.startswith("This paper introduces 'induction heads,'"), answer.text

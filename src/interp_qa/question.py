@@ -107,6 +107,9 @@ MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b", re.I)
 # Ways of saying "said", asked who: "Who pointed it out?", "Who first noted this?", "Who coined the term?"
 SAYING_VERB_RE = re.compile(r"\b(?:point(?:ed|s)?\s+(?:\w+\s+)?out|not(?:ed|es)|observ(?:ed|es)|coin(?:ed|s)|"
                             r"rais(?:ed|es)|came up with|come up with|first)\b", re.I)
+# "How does X work?": the verb asks how, it is no topic.
+HOW_WORK_RE = re.compile(r"(?P<head>^\W*how\s+(?:do|does|did|would|could|can|will)\s+.+?)\s+(?:work|function|operate)"
+                         r"(?=\W*$)", re.I)
 # "What tools exist for open research?", "Is there any evidence ...?": asking whether there is something says nothing
 # of what ("exist" matched "Rather than interpreting existing black boxes").
 EXIST_VERB_RE = re.compile(r"\bexist(?:s|ed)?\b", re.I)
@@ -487,6 +490,9 @@ class QuestionReader:
                 terms[s] = FOLLOW_UP_CARRIED
         asked = ABOUT_DOCUMENT_Q.sub(" ", TWO_SIDED_FORM.sub(" ", CHECK_FRAME.sub(" ", question)))
         asked = ANSWER_FORM_RE.sub(" ", EXIST_VERB_RE.sub(" ", MATTER_VERB_RE.sub(" ", asked)))
+        # "How do deception features work?" asks what they are and do, not for "work" (red-teaming "works on black
+        # boxes" answered)
+        asked = HOW_WORK_RE.sub(r"\g<head>", asked)
         if WHO_Q.search(question):  # "Who pointed it out?" asks who said it, as "Who said that?" does
             asked = SAYING_VERB_RE.sub(" ", asked)
         # "the bottom line on whether we can rely on it" asks for a verdict on a topic: "bottom" and "line" are no topic
