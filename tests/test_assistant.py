@@ -929,3 +929,12 @@ def test_how_something_works_asks_about_it_not_for_work(assistant):
     assert "Deception-related features: Patterns that activate" in answer.text, answer.text
     answer = assistant.ask("How do induction heads work?")
     assert answer.text.startswith("This paper introduces 'induction heads,'"), answer.text
+
+
+def test_why_not_just_use_an_approach_asks_why_it_is_not_enough_alone(assistant):
+    # "just use" matched RLHF's Current Maturity cell, "Production use"
+    for question in ("Why can't we just use RLHF?", "why cant we just use rlhf"):
+        answer = assistant.ask(question)
+        assert answer.text.startswith("RLHF / Constitutional AI — Sufficiency Alone: No - surface-level"), answer.text
+    # "just rely on" already asks whether something is enough, and keeps its answer
+    assert "alone" not in assistant.read_question("Why can't we just rely on testing?").expansion

@@ -219,6 +219,10 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
                             re.I)
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
+# "Why can't we just use RLHF?", "Why not simply apply red-teaming?": asks why that approach is not enough alone.
+WHY_NOT_JUST = re.compile(r"^\W*why\s+(?:can'?t|cannot|couldn'?t|shouldn'?t|don'?t|not)\s+"
+                          r"(?:we\s+|you\s+|i\s+|they\s+)?(?:just|simply|only)\s+(?:use|apply|adopt|deploy|go with|"
+                          r"stick with|do)\b", re.I)
 # Sufficiency denied: "isn't ... enough", "won't be enough", "not sufficient" (the words between are not the idiom's).
 NEGATED_ENOUGH = re.compile(r"\b(?:not|never|\w+n't)\b(?=[^.?!,;]{0,40}?\b(?:enough|sufficient|suffice)\b)", re.I)
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases|situations|scenarios)\b|"
@@ -425,6 +429,10 @@ class QuestionReader:
         # "Why isn't interpretability enough?", "why peering inside won't be enough": the survey's "insufficient"
         if (m := NEGATED_ENOUGH.search(question)) and "insufficient" not in low:
             out.append(("insufficient", m.group(0)))
+        # "Why can't we just use RLHF?", "Why not simply apply red-teaming?": why it is not enough alone ("just use"
+        # matched its Current Maturity: "Production use")
+        elif m := WHY_NOT_JUST.search(question):
+            out += [("insufficient", m.group(0)), ("alone", m.group(0))]
         return out
 
     @functools.cached_property
