@@ -25,7 +25,9 @@ def test_a_section_answers_for_its_children_only_when_the_evidence_spreads_over_
 
 
 @pytest.mark.parametrize("question", ["Is interpretability enough?", "Is interpretability enough for safety?",
-                                      "Will interpretability ever be enough?"])
+                                      "Will interpretability ever be enough?",
+                                      # asks for the conditions: it got The Goal's "well enough to" list
+                                      "What would it take for interpretability to be enough?"])
 def test_the_survey_s_question_in_a_reader_s_words_gets_its_verdict(assistant, question):
     # The corpus's only "enough" is The Goal's "well enough to": it outweighed The Sufficiency Question's
     # "sufficient", which the reader's "enough" stands for, and these got "What is Interpretability?".

@@ -232,6 +232,8 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           # "What would have to be true for interpretability to be enough?"
                           r"\bwhat (?:would|will|must|has to|needs? to)\s+(?:have to\s+|need to\s+)?"
                           r"(?:be true|happen)\b|"
+                          # "What would it take for interpretability to be enough?"
+                          r"\bwhat (?:would|will|does) it take for\b[^?]{0,60}?\b(?:enough|sufficient|suffice)\b|"
                           # "What would convince a skeptic that it could be enough?": what would make it so
                           r"\bwhat (?:would|could|might|will) (?:it take to )?(?:convince|persuade)\b.{0,60}?"
                           r"\bthat\b|"
