@@ -257,6 +257,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # "difficult" is the survey's challenge, as "difficulty" is: it got the Scaling Monosemanticity summary
     answer = assistant.ask("What makes scaling SAEs to the largest models difficult?")
     assert answer.text.startswith("Challenge: Scalability (Current Status: SAEs lose ≈10x compute"), answer.text
+    # "break down" is the survey's "insufficient" as "fail" is: the design tradeoff answered
+    answer = assistant.ask("When does interpretability break down?")
+    assert answer.text.startswith("Interpretability is likely insufficient if"), answer.text
     # ... and so is "hard": the cruxes' "Hard to completely hide goals" answered "Why is scaling interpretability hard?"
     answer = assistant.ask("Why is scaling interpretability hard?")
     assert "May not scale, technically challenging" in answer.text.split("\n\n")[0], answer.text
