@@ -296,6 +296,8 @@ def test_everyday_words_for_an_abbreviation_name_it(assistant):
     # ... and what "falls short" are its limitations: "Key Limitations of RLHF"
     answer = assistant.ask("In what ways does training on human ratings fall short?")
     assert "Reward hacking" in answer.text.split("\n")[0], answer.text
+    # ... but when it would fall short asks for conditions, not for limitations (the cruxes ranked first)
+    assert "limitations" not in assistant.read_question("When would interpretability fall short for safety?").expansion
 
 
 def test_what_was_managed_so_far_asks_for_capabilities(assistant):

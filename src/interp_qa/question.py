@@ -219,6 +219,8 @@ TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|bot
                             re.I)
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
+# How something falls short, asked: "In what ways does training on human ratings fall short as a safety guarantee?"
+HOW_SHORT_RE = re.compile(r"\b(?:in what ways?|how|where)\b[^?]*?\b(?P<said>f(?:a|e)ll(?:s|ing)? short)\b", re.I)
 # "Why can't we just use RLHF?", "Why not simply apply red-teaming?": asks why that approach is not enough alone.
 WHY_NOT_JUST = re.compile(r"^\W*why\s+(?:can'?t|cannot|couldn'?t|shouldn'?t|don'?t|not)\s+"
                           r"(?:we\s+|you\s+|i\s+|they\s+)?(?:just|simply|only)\s+(?:use|apply|adopt|deploy|go with|"
@@ -435,6 +437,10 @@ class QuestionReader:
         # matched its Current Maturity: "Production use")
         elif m := WHY_NOT_JUST.search(question):
             out += [("insufficient", m.group(0)), ("alone", m.group(0))]
+        # "In what ways does RLHF fall short?", "How does it fall short?": its limitations ("Key Limitations of RLHF"),
+        # not when it would ("When would interpretability fall short?" asks for conditions)
+        if m := HOW_SHORT_RE.search(question):
+            out.append(("limitations", m.group("said")))
         return out
 
     @functools.cached_property
