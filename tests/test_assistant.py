@@ -257,6 +257,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # "difficult" is the survey's challenge, as "difficulty" is: it got the Scaling Monosemanticity summary
     answer = assistant.ask("What makes scaling SAEs to the largest models difficult?")
     assert answer.text.startswith("Challenge: Scalability (Current Status: SAEs lose ≈10x compute"), answer.text
+    # "prioritize" and the survey's "priority" stem apart: the loss-of-control list (its "AI") answered
+    answer = assistant.ask("If I'm worried about deceptive AI, what should I prioritize?")
+    assert "If main risk is deceptive alignment" in answer.text.split("\n")[0], answer.text
     # "break down" is the survey's "insufficient" as "fail" is: the design tradeoff answered
     answer = assistant.ask("When does interpretability break down?")
     assert answer.text.startswith("Interpretability is likely insufficient if"), answer.text
