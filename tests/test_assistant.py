@@ -873,6 +873,9 @@ def test_a_reader_s_framing_is_no_topic(assistant):
     answer = assistant.ask("Walk me through the main disagreements.")
     assert answer.text.startswith("- Can we interpret cognition more intelligent than our own?"), answer.text
     assert "Is interpretability the best use of safety research resources?" in answer.text
+    # "want" and "know" left the formal verification words too little: the whole survey's digest answered
+    answer = assistant.ask("I want to know what the survey says about formal verification.")
+    assert answer.text.startswith("Formal Verification — "), answer.text
 
 
 @pytest.mark.parametrize("question", ["What circumstances make interpretability critical?",

@@ -141,7 +141,10 @@ FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said a
                       r"like (?:i'?m|i am) (?:five|5|a child)|eli5|"
                       # "Walk me through the main disagreements.": "walk" is no topic
                       r"(?:walk|take|talk|run) (?:me|us) through|(?:fill|clue) (?:me|us) in on|"
-                      r"(?:bring|get) (?:me|us) up to speed on|catch (?:me|us) up on)\b,?", re.I)
+                      r"(?:bring|get) (?:me|us) up to speed on|catch (?:me|us) up on|"
+                      # "I want to know what the survey says about X" (got the whole survey's digest: "want", "know")
+                      r"(?:i|we) (?:want|would like|'d like|wanted) to (?:know|understand|learn|hear)(?: about)?|"
+                      r"i(?:'m| am) (?:curious|wondering) about|i wonder about)\b,?", re.I)
 
 
 # ... and a chat's pleasantries around the question: "Hi! Quick question: what are the main cruxes?" was refused
