@@ -435,8 +435,9 @@ class Composer:
             # "When was Gemma Scope released?" matched "... released by Google DeepMind", which gives no date: the
             # best unit that dates what the question (or the one it follows) names answers, when one does.
             names = [self.scorer.stem_set(t) for t in [*q.naming, *q.context_terms, *q.versions]]  # "gemma scope"
-            dated = [u for u in units[1:12] if dates(q, u) and names and not version_mismatch(q, u.text) and all(
-                n <= self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}") for n in names)]
+            dated = [u for u in units[1:12] if dates(q, u) and names
+                     and not version_mismatch(q, u.text, self.stats.vocab) and all(
+                         n <= self.scorer.stem_set(f"{u.passage.title} {u.passage.section} {u.text}") for n in names)]
             if dated:
                 units = [dated[0], *[u for u in units if u is not dated[0]]]
         if not self.on_subject(q, units[0]):

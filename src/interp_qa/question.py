@@ -176,14 +176,16 @@ FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "para
 # "What is the survey's verdict?", "... its conclusion?", "... its take?": what it comes to, asked of the whole (the
 # corpus never says "verdict": such questions were refused as about something it never mentions). So is its mood:
 # "Is the survey optimistic or pessimistic about interpretability?" was refused ("never mentions optimistic").
+# Words that ask for a verdict and say nothing else: "the bottom line", "the upshot", "the gist".
+VERDICT_WORDS = r"bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?"
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?:overview|summary|summari[sz]e|"
-                        r"takeaways?|gist|big picture|bottom line|tl;? ?dr|"
+                        rf"{VERDICT_WORDS}|"
                         r"(?:main|key|important) (?:messages?|points?|ideas?|numbers|figures|statistics|stats)|"
-                        r"overall|on the whole|in general|verdict|conclusions?|upshot|stance|optimistic|pessimistic|"
+                        r"overall|on the whole|in general|conclusions?|stance|optimistic|pessimistic|"
                         r"hopeful)\b|"
                         r"(?:'s|\bits|\byour|\bthe survey's) take\b", re.I)
 # A verdict asked for, in words that say so and nothing else: "the bottom line on", "the upshot of", "the gist of".
-VERDICT_FORM = re.compile(r"\b(?:bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?)"
+VERDICT_FORM = re.compile(rf"\b(?:{VERDICT_WORDS})"
                           r"(?:\s+(?:on|about|of|for|regarding))?\b", re.I)
 # ... and an overview or summary asked of a topic: "an overview of", "a summary of".
 OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about)\b", re.I)
@@ -299,11 +301,12 @@ DISTRIBUTIVE_Q = re.compile(rf"\b(?:each|every|any single|any one)\s+(?!other\b|
 WHICH_KIND_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+s)\b", re.I)
 # "Which approach is most mature?", "Which model has the largest gap?": one of a kind, picked by a degree, is asked of
 # every row too (a plural is not needed).
-WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
-                          r"shows|scales|needs|extracted|found|reached)\b.*\b(?:most|least|best|worst|largest|biggest|"
-                          r"smallest|highest|lowest|fewest|strongest|weakest|furthest|farthest|greatest)\b", re.I)
 # A degree that picks one of several: "Which worry makes interpretability matter the most?", "... least useful?"
-DEGREE_RE = re.compile(r"\b(?:most|least|best|worst|largest|biggest|smallest|highest|lowest|greatest)\b", re.I)
+DEGREE_WORDS = (r"most|least|best|worst|largest|biggest|smallest|highest|lowest|fewest|strongest|weakest|furthest|"
+                r"farthest|greatest")
+DEGREE_RE = re.compile(rf"\b(?:{DEGREE_WORDS})\b", re.I)
+WHICH_ONE_RE = re.compile(r"^\W*which\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+(?:is|has|was|does|did|can|gets|gives|offers|"
+                          rf"shows|scales|needs|extracted|found|reached)\b.*\b(?:{DEGREE_WORDS})\b", re.I)
 # What "each", "every", "all the" distribute over: "each safety approach", "every crux", "all the labs".
 EACH_RE = re.compile(r"\b(?:each|every|all (?:of )?the)\s+((?:[a-z-]+\s*){1,3})", re.I)
 LIST_Q = re.compile(r"\b(which|what) (kinds?|types?|sorts?|categories|features|approaches|capabilities|"
@@ -444,6 +447,14 @@ class QuestionReader:
         # not when it would ("When would interpretability fall short?" asks for conditions)
         if m := HOW_SHORT_RE.search(question):
             out.append(("limitations", m.group("said")))
+        # "What's the best argument for interpretability?", "the case for X": X's strengths, one side only ("the case
+        # for and against" asks both; The Argument from Engineering, against it, answered); the case against it, its
+        # weaknesses ("against" matched "Those systems aren't optimizing against us")
+        if not TWO_SIDED_Q.search(question):
+            for word, form in (("strengths", PRO_CASE_RE), ("weaknesses", CON_CASE_RE)):
+                if (m := form.search(question)) and word not in low:
+                    out.append((word, m.group(0)))
+                    break
         return out
 
     @functools.cached_property
@@ -531,13 +542,6 @@ class QuestionReader:
         for s in self.content_stems(DOCUMENT_VERBS.sub(" ", asked) if about_document else asked):
             terms[s] = 1.0
         matches = self.synonym_matches(question)
-        # "What's the best argument for interpretability?", "the case for X": X's strengths, one side only ("the case
-        # for and against" asks both; The Argument from Engineering, against it, answered)
-        if (m := PRO_CASE_RE.search(question)) and not TWO_SIDED_Q.search(question) and "strengths" not in question:
-            matches.append(("strengths", m.group(0)))
-        # ... and the case against it, its weaknesses ("against" matched "Those systems aren't optimizing against us")
-        elif (m := CON_CASE_RE.search(question)) and not TWO_SIDED_Q.search(question) and "weakness" not in question:
-            matches.append(("weaknesses", m.group(0)))
         expansion = [word for word, _ in matches]
         # The corpus's spelling of a British one ("behaviour"), for the BM25 search too.
         expansion += [a for w in tokens(question) if (spelled := american(w)) and w not in self.stats.vocab
@@ -607,8 +611,9 @@ class QuestionReader:
                        and any((m.group(2), str(n)) in self.stats.numbered for n in range(2, 10))]
         q.yes_no = bool(YES_NO_Q.match(question)) and not TWO_SIDED_Q.search(question)
         # "the bottom line on whether it is enough" asks the yes or no of a verdict: both sides, weighed
-        q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or bool(
-            VERDICT_FORM.search(question) and re.search(r"\bwhether\b", question, re.I))
+        q.verdict = bool(VERDICT_FORM.search(question))
+        q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or (
+            q.verdict and bool(re.search(r"\bwhether\b", question, re.I)))
         q.conditions = bool(CONDITIONS_Q.search(question))
         if m := ORDER_Q.search(question):
             q.event_pair = [next(g for g in m.group(*names) if g) for names in (("a", "a2", "a3"), ("b", "b2", "b3"))]
@@ -628,7 +633,6 @@ class QuestionReader:
         one = WHICH_ONE_RE.match(question)
         q.superlative = one is not None
         q.degree = bool(DEGREE_RE.search(question))
-        q.verdict = bool(VERDICT_FORM.search(question))
         if m := one or WHICH_KIND_RE.match(question):
             q.which_kind = self.stats.stem_all([m.group(1).lower()])[0]
         q.naming = self.naming(q.key_terms)

@@ -242,8 +242,9 @@ def name_runs(text: str) -> list[str]:
     return out
 
 
-def version_mismatch(q: Question, text: str, vocab: Container[str] = ()) -> float:
-    """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round."""
+def version_mismatch(q: Question, text: str, vocab: Container[str]) -> float:
+    """'What is Gemma Scope?' should not be answered about Gemma Scope 2, nor the other way round; nor "GPT-2" about
+    GPT-4, when the corpus's ``vocab`` names GPT-2."""
     asked = q.search_text
     names = name_runs(asked) + q.versions
     for name in names:

@@ -722,11 +722,13 @@ class ScopeFinder:
     def ordered_events(self, q: Question) -> tuple[Section, set[str]] | None:
         """The dated table and its two rows that name the events a question asks the order of ("Which came first,
         induction heads or the mathematical framework?"); None unless both are rows, and different ones."""
-        found = [self.event_row(e) for e in q.event_pair]
-        if len(found) != 2 or None in found:
+        if len(q.event_pair) != 2:
             return None
-        (sec, rows, i), (_, _, j) = found  # type: ignore[misc]
-        return (sec, {rows[i].id, rows[j].id}) if i != j else None
+        first, second = (self.event_row(e) for e in q.event_pair)
+        if first is None or second is None or first[2] == second[2]:
+            return None
+        sec, rows, i = first
+        return sec, {rows[i].id, rows[second[2]].id}
 
     def names_row(self, q: Question, u: Unit) -> bool:
         """Whether ``u`` is a table row whose subject the question names ("AI Control", "Claude 3 Sonnet")."""
