@@ -1063,6 +1063,18 @@ def test_how_something_progressed_over_time_is_a_chronology(assistant):
     assert "2024 (Jul): Gemma Scope" in answer.text and "2025: Gemma Scope 2" in answer.text, answer.text
 
 
+def test_in_order_asks_for_a_chronology(assistant):
+    answer = assistant.ask("What has Anthropic published on interpretability, in order?")
+    assert "2021: A Mathematical Framework" in answer.text and "2024 (May): Scaling Monosemanticity" in answer.text
+    assert "Gemma Scope" not in answer.text, answer.text
+    # ... unless the question names what the dated rows never say: the team's growth is one paragraph's
+    answer = assistant.ask("How has Anthropic's interpretability team grown over time?")
+    assert "17 people" in answer.text and "Induction Heads" not in answer.text, answer.text
+    # ... and not an order of something else, nor a purpose
+    assert not assistant.read_question("Rank the approaches in order of maturity.").chronology
+    assert not assistant.read_question("What is needed in order to verify alignment?").chronology
+
+
 def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
     # "before sparse autoencoders" is before the first dated row that names them (2023, Towards Monosemanticity)
     answer = assistant.ask("Which milestones came before sparse autoencoders?")

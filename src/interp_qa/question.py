@@ -166,8 +166,13 @@ def without_frame(question: str) -> str:
 
 
 # ... and the phrase that says so is no topic: "in two sentences" ("sentences" was searched for).
+# "in order", "in the order they came out", "in sequence": of date ("in order to", "in order of importance" are not).
+IN_ORDER = (r"(?:(?:the )?order\b(?!\s+(?:to|for|that|of (?!(?:date|time|publication|release|appearance)\b)))|"
+            r"sequence\b)")
 ANSWER_FORM_RE = re.compile(r"\bin (?:a |one |two |three |four |five |a few |few |\d+ )?(?:short |brief |simple )?"
-                            r"(?:sentences?|words?|bullets?|bullet points?|paragraphs?|lines?)\b", re.I)
+                            r"(?:sentences?|words?|bullets?|bullet points?|paragraphs?|lines?)\b|"
+                            # "What has Anthropic published, in order?": "order" is the form asked, no topic
+                            r"\bin " + IN_ORDER, re.I)
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
@@ -275,6 +280,8 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           # "Lay out the sequence of breakthroughs", "How has it progressed since 2020?", "What's the
                           # story of interpretability research from 2020 to 2025?": the events between
                           r"\bsequence of\b|\bsince (?:19|20)\d\d\b|"
+                          # "What has Anthropic published, in order?", "in the order they came out": in order of date
+                          r"\bin (?:chronological |date |time )?" + IN_ORDER + "|"
                           r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
 # An event that bounds a span of time: "before sparse autoencoders came along", "after Scaling Monosemanticity".
 EVENT_BOUND_RE = re.compile(r"\b(?P<side>before|after|since|until|prior to|following)\s+(?!(?:19|20)\d\d\b)"

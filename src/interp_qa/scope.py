@@ -63,8 +63,10 @@ DATED_MONTH_RE = re.compile(rf"\b({'|'.join(sorted(m[:3].title() for m in MONTHS
 # The parts of a document a question may point to: "the References section", "the challenges table".
 DOCUMENT_PARTS = {"section", "sections", "table", "tables", "chapter", "part", "page", "paragraph", "list", "heading"}
 # What kind of thing a work or event is: "the Circuits work", "the induction heads paper", "the GPT-4 study".
-WORK_NOUNS = {"work", "works", "paper", "papers", "study", "studies", "result", "results", "release", "releases",
-              "research", "article", "articles", "project", "effort"}
+# Words for works and their coming out: they name no work ("the Circuits work", "What has Anthropic published?").
+WORK_WORDS = {"work", "works", "paper", "papers", "study", "studies", "result", "results", "release", "releases",
+              "research", "article", "articles", "project", "effort", "publish", "published", "publication",
+              "publications", "released"}
 
 
 class ScopeFinder:
@@ -218,8 +220,14 @@ class ScopeFinder:
             # A yes-or-no question that one fact states whole is answered by it: "Are 70% of features interpretable?"
             # got the survey's verdict on sufficiency.
             shaped = sec.fits(q) and not (q.yes_no and says_all)
-            if score >= SCOPE_SECTION_MIN and (shaped or score - cover >= SCOPE_MARGIN and not says_all) \
-                    and not named_row:
+            # "What has Anthropic published, in order?": dated events asked for, and the dated rows the question picks
+            # are there, though none was retrieved (a timeline's card is its years: it matches no word of a question)
+            # (when the rows say what else it names: "How has Anthropic's team grown over time?" is no question of
+            # its dated rows, which never say "team")
+            picks_rows = q.chronology and sec.chronological and (
+                (pick := self.focus(q)) is not None and any(pick(p) for p in sec.direct)) and self.says_the_rest(q, sec)
+            if (score >= SCOPE_SECTION_MIN or picks_rows) and not named_row and (
+                    shaped or score - cover >= SCOPE_MARGIN and not says_all):
                 # "Which references are from DeepMind?": the works cited that the question picks, not all of them
                 picked = self.cited_works(q, sec) if sec.bibliography else None
                 if picked is not None:
@@ -609,11 +617,23 @@ class ScopeFinder:
             return any(t <= have for t in terms) or in_months and any(lo <= y <= hi for lo, hi in years for y in dated)
         return names
 
+    def chronology_form(self, q: Question) -> set[str]:
+        """The stems of the words that ask for a chronology ("over time", "the history of")."""
+        return set(self.stats.stem_all([w for m in CHRONOLOGY_Q.finditer(q.text) for w in tokens(m.group(0))]))
+
+    def says_the_rest(self, q: Question, sec: Section) -> bool:
+        """Whether a dated section's rows say every rare word of the question besides those asking for a chronology
+        and the words for works ("published", "papers"). (Not the works they link to: the Mathematical Framework's
+        summary says "team".)"""
+        said = set().union(*(self.scorer.stem_set(p.text) | self.abbreviated(p.text) for p in sec.direct))
+        skip = self.chronology_form(q) | set(self.stats.stem_all(sorted(WORK_WORDS)))
+        return all(t in said for t, w in q.terms.items() if w >= 1.0 and self.rare(t) and t not in skip)
+
     def chronology_topic(self, q: Question) -> set[str] | None:
         """What a chronology is of, when it names no name: the rarest word the question says besides the chronology's
         own ("Give me a timeline of sparse autoencoder research": autoencoders; "of work on vision models": vision);
         None when every word it says is an everyday one ("a timeline of interpretability research")."""
-        form = set(self.stats.stem_all([w for m in CHRONOLOGY_Q.finditer(q.text) for w in tokens(m.group(0))]))
+        form = self.chronology_form(q)
         rare = [t for t, w in q.terms.items() if w >= 1.0 and t not in form and self.rare(t)]
         topic = {min(rare, key=lambda t: self.stats.doc_freq.get(t, 0))} if rare else None
         # ... that a dated row says itself: "breakthroughs" are what every row is, said only in a linked work's summary
@@ -710,7 +730,7 @@ class ScopeFinder:
         """The dated table, its rows and the place of the row that names ``event``: the one holding most of the
         event's words by their weight (the first of equals); None when no row holds any."""
         # ("the Circuits work": what kind of thing an event is names no row; "SAEs work on deeper transformers" matched)
-        stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS and w not in WORK_NOUNS]))
+        stems = set(self.stats.stem_all([w for w in tokens(event) if w not in STOPWORDS and w not in WORK_WORDS]))
         best, best_weight = None, 0.0
         for sec, rows in self.main_tables(dated=True):
             for i, p in enumerate(rows):
