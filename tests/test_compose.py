@@ -1050,7 +1050,10 @@ def test_a_list_s_numbering_is_no_amount(assistant):
 
 
 @pytest.mark.parametrize("question", ["What is the Gemma Scope paper about?",
-                                      "What is the paper by Sengupta and colleagues arguing for?"])
+                                      "What is the paper by Sengupta and colleagues arguing for?",
+                                      # what it covers, discusses, looks at is what it is about
+                                      "What does the Bereska and Gavves review cover?",
+                                      "What does Towards Monosemanticity look at?"])
 def test_what_a_work_is_about_asked_in_the_present_gets_its_digest(assistant, question):
     # "What is X about?", "What is X arguing for?" ask what a work reports, as "What does X argue?" does: its
     # digest, not the timeline row or the authors line that share its name

@@ -87,7 +87,10 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
 # "What did Bereska and Gavves find?", "What does the Gemma Scope paper argue?": what a work reports, all of it (not
 # "What did Towards Monosemanticity show about polysemanticity?").
 REPORT_VERBS = (r"find|found|argue|say|show|conclude|claim|propose|report|suggest|discover|write|establish|demonstrate|"
-                r"reveal|introduce")
+                r"reveal|introduce|"
+                # what a work is about: "What does the Bereska and Gavves review cover?"
+                r"cover|discuss|address|examine|explore|investigate|describe|study|look at|deal with|talk about|"
+                r"focus on")
 REPORTS_Q = re.compile(rf"\bwhat (?:did|does|do|have|has) .{{2,60}}? (?:{REPORT_VERBS})\W*$|"
                        # "What is the hybrid-approach paper by Sengupta arguing for?", "What is the Gemma Scope paper
                        # about?": the same asked in the present
@@ -199,7 +202,9 @@ OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about
 # So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
 # views", "position" the field's "50 full-time positions").
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
-                            r"mention|report|mean|meant|land|stand)(?:s|d|ed)?\b|"
+                            r"mention|report|mean|meant|land|stand|address|examine|explore|investigate|describe|study)"
+                            r"(?:s|d|ed)?\b|"
+                            r"\b(?:focus(?:es|ed)? on|look(?:s|ed)? at|deal(?:s|t)? with|talk(?:s|ed)? about)\b|"
                             r"\b(?:views?|opinions?|positions?|stances?|take|verdict|perspective|assessment|thoughts?)"
                             r"(?=\s+(?:on|about|of|regarding|concerning)\b)|"
                             # "the survey's main argument" is what it argues (not "the argument from engineering")
