@@ -266,6 +266,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # ... and so is "hard": the cruxes' "Hard to completely hide goals" answered "Why is scaling interpretability hard?"
     answer = assistant.ask("Why is scaling interpretability hard?")
     assert "May not scale, technically challenging" in answer.text.split("\n\n")[0], answer.text
+    # a model's "inner workings" are its internals: RLHF's "Inner misalignment" answered
+    answer = assistant.ask("Why look at a model's inner workings rather than its outputs?")
+    assert "without addressing internal reasoning" in answer.text.split("\n\n")[0], answer.text
 
 
 def test_what_makes_something_risky_asks_its_weaknesses(assistant):
