@@ -269,6 +269,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # a model's "inner workings" are its internals: RLHF's "Inner misalignment" answered
     answer = assistant.ask("Why look at a model's inner workings rather than its outputs?")
     assert "without addressing internal reasoning" in answer.text.split("\n\n")[0], answer.text
+    # what it "has to" do is what "we'd need to" do: "What would interpretability have to be able to do?" got The Goal
+    answer = assistant.ask("What would a trustworthy inspection tool have to resist?")
+    assert "5. Be tamper-proof" in answer.text.split("\n\n")[0], answer.text
 
 
 def test_what_makes_something_risky_asks_its_weaknesses(assistant):
