@@ -146,3 +146,21 @@ def test_answer_metrics_on_hand_computed_cases():
     assert m["p50_ms"] == 20.0
     m = answer_metrics([(q1, refused, 1.0), (q3, right, 1.0)])
     assert m["false_abstention"] == 1.0 and m["abstention_accuracy"] == 0.0 and m["fact_accuracy"] == 0.0
+
+
+def test_every_broad_question_can_cite_its_evidence():
+    # An evidence quote no passage shows can never be cited, and its question can never pass. Quotes copied from a
+    # table of the corpus file ("| Red-Teaming | Specific failure modes |", "| 2024 (Jul) | [MAIA]") match the row
+    # passage that holds them, as its cited text shows it.
+    from interp_qa.corpus import load_passages
+    from interp_qa.evaluation import cited_text
+    from interp_qa.settings import DEFAULT_CORPUS, PROJECT_ROOT
+
+    shown = [cited_text(p) for p in load_passages([DEFAULT_CORPUS]).passages]
+    for name in ("broad", "broad-reworded", "broad-holdout"):
+        for q in load_questions(PROJECT_ROOT / "eval" / f"{name}.jsonl"):
+            assert any(contains_any(t, q.evidence) for t in shown), (name, q.id, q.evidence)
+    row = next(t for t in shown if "Approach: Red-Teaming" in t)
+    assert contains_any(row, ["| Red-Teaming | Specific failure modes |"])
+    assert contains_any(row, ["| Approach | What It Verifies |"])
+    assert contains_any(next(t for t in shown if "Milestone: MAIA" in t), ["| 2024 (Jul) | [MAIA](references/x.md)"])

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from .text import MODES
+from .text import MODES, row_cells
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -111,7 +111,11 @@ def norm(text: str) -> str:
 
 def contains_any(text: str, quotes: list[str]) -> bool:
     t = norm(text)
-    return any(norm(q) in t for q in quotes)
+    # a quote copied from a corpus file reads its links as the passages do: "[MAIA](references/...)" is "MAIA"
+    return any(norm(MD_LINK_RE.sub(r"\1", q)) in t for q in quotes)
+
+
+MD_LINK_RE = re.compile(r"\[([^\]]+)\](?:\([^)]*\))?")
 
 
 def relevance(texts: list[str], evidence: list[str]) -> list[bool]:
@@ -175,8 +179,14 @@ def point_recall(text: str, points: list[list[str]]) -> float:
 
 
 def cited_text(p) -> str:
-    """What a citation shows a reader: its section path and its text."""
-    return f"{p.section}\n{p.text}"
+    """What a citation shows a reader: its section path and its text. A table row is also shown as the corpus
+    writes it ("| Red-Teaming | Specific failure modes | ... |", its header "| Approach | What It Verifies | ... |"),
+    so that an evidence quote copied from the table matches the row that holds it."""
+    text = f"{p.section}\n{p.text}"
+    if p.kind == "table_row":
+        cells = row_cells(p.text)
+        text += "".join(f"\n| {' | '.join(c[i] for c in cells)} |" for i in (1, 0))
+    return text
 
 
 def holds_enough(recall: float, min_share: float) -> bool:
