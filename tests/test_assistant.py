@@ -183,6 +183,12 @@ def test_a_comparison_finds_both_sides(assistant):
         ("Which approach relies on keeping AI boxed in rather than understanding it?",
          ["Which approach relies on keeping AI boxed in rather than understanding it?"]),
         ("Are more than 50 people in the field?", ["Are more than 50 people in the field?"]),
+        # a question after the second side is asked of both
+        ("Red-teaming versus interpretability: which one is better at catching deception?",
+         ["Red-teaming which one is better at catching deception", "interpretability which one is better at catching "
+          "deception"]),
+        ("RLHF vs red-teaming, which is more mature?",
+         ["RLHF which is more mature", "red-teaming which is more mature"]),
         # an "or" that starts a question of its own offers two answers about one thing
         ("Can we ever read a network's mind, or is it too complicated?",
          ["Can we ever read a network's mind, or is it too complicated?"]),

@@ -918,6 +918,9 @@ COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs
                         # "What do RLHF and red-teaming have in common?" ("common" matched "common alignment goals")
                         r"^what\s+(?:do|does|did)\s+(?P<a5>.+?)\s+and\s+(?P<b5>.+?)\s+(?:have|share) in common$",
                         re.I)
+# A question asked of both sides after the second: "A versus B: which one is better at ...?"
+SIDE_TAIL_RE = re.compile(r"\s*(?::|,|;|\s[—–])\s*(?P<rest>(?:which|what|who|how|where|when|why|is|are|does|do|can)\b"
+                          r".+)$", re.I)
 # A name: capitalised or numbered words ("Claude 3 Sonnet", "GPT-4", "OpenAI").
 NAME = r"[A-Z0-9][\w.\-']*(?:\s+[A-Z0-9][\w.\-']*)*"
 INLINE_OR_RE = re.compile(rf"\b(?P<a>{NAME})\s+(?:or|vs\.?|versus)\s+(?P<b>{NAME})")
@@ -967,6 +970,12 @@ def comparison_sides(question: str) -> list[str]:
     if CLAUSE_OR_RE.match(right):
         return [question]  # "..., or are they just too complicated?": two questions about one thing, not two things
     shared = re.split(r"[,:]", left, maxsplit=1)[0] if re.search(r"[,:]", left) else ""
+    # "Red-teaming versus interpretability: which one is better at catching deception?": what follows the second
+    # side is asked of both ("interpretability: which one is better ..." named the Interpretability sub-section, the
+    # Mechanistic Interpretability row saying too few of its words)
+    if not shared and (tail := SIDE_TAIL_RE.search(right)):
+        right, shared = right[:tail.start()], tail.group("rest")
+        return [f"{left} {shared}", f"{right} {shared}"]
     return [left, f"{right} {shared}".strip()]
 
 
