@@ -446,6 +446,17 @@ def test_how_do_a_and_b_compare_gives_each_side(assistant):
     assert "34 million features" in answer.text and "16 million features" in answer.text
 
 
+def test_a_side_that_says_only_whose_is_asked_the_first_side_s_thing(assistant):
+    # "red-teaming's" is red-teaming's weaknesses: "weaknesses" was the first side's own word, and no row or
+    # sub-section was named by enough of "RLHF's weaknesses" (the whole comparison table answered)
+    answer = assistant.ask("What distinguishes RLHF's weaknesses from red-teaming's?")
+    assert answer.scope == "comparison", answer.text
+    assert "May be superficial" in answer.text and "Can't rule out deception" in answer.text, answer.text
+    # ... and "measures up against" compares as "stacks up against" does
+    answer = assistant.ask("How does red-teaming measure up against RLHF?")
+    assert answer.scope == "comparison" and "Red-Teaming" in answer.text and "RLHF" in answer.text, answer.text
+
+
 def test_what_the_survey_does_is_no_topic_of_the_question(assistant):
     # "What does the survey conclude about scalability?" weighed "conclude" (one reference's word) over
     # "scalability" and got the whole survey's digest.

@@ -902,7 +902,8 @@ HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 # Terminal colour and cursor codes (ESC [ ... m) pasted along with a question.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
-                      r"stacks? up against|differs? from|different (?:from|than)|as opposed to|"
+                      r"(?:stacks?|measures?|match(?:es)?) up against|measures? against|"
+                      r"differs? from|different (?:from|than)|as opposed to|"
                       r"(?:better|worse|safer|stronger|weaker|more useful|less useful) than|"
                       # "Did OpenAI extract more features than Anthropic?": a name after "than" is the other side
                       r"(?<!rather\s)than(?=\s+(?-i:[A-Z])))\s+", re.I)
@@ -933,6 +934,16 @@ RECIPROCAL_RE = re.compile(RECIPROCAL, re.I)
 # understand neural networks, or are they just too complicated?" offers two answers, not two things to compare.
 CLAUSE_OR_RE = re.compile(r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|must|might)\s+"
                           r"(?:it|they|we|you|he|she|this|that|these|those|there|its|their|our)\b", re.I)
+
+
+def elided_possessive(sides: list[str]) -> list[str]:
+    """Two sides where the second says only whose ("RLHF's weaknesses" and "red-teaming's"): the second's thing is the
+    first's ("red-teaming's weaknesses"), so that what both are asked about is no side's own word. (Each side is
+    searched as asked: "OpenAI's" finds OpenAI's row, "OpenAI's work" every work.)"""
+    if len(sides) == 2 and re.search(r"['’]s?$", sides[1].strip()) and (
+            m := re.search(r"['’]s?\s+(?P<thing>.+)$", sides[0])):
+        return [sides[0], f"{sides[1].strip()} {m.group('thing')}"]
+    return sides
 
 
 def comparison_sides(question: str) -> list[str]:

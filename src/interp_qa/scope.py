@@ -13,7 +13,16 @@ import re
 from collections.abc import Callable
 
 from .digest import Cites, comparison, document_digest, section_digest
-from .question import CHRONOLOGY_Q, DEGREE_RE, GENERIC_CAPS, REPORT_VERBS, CorpusStats, Question, degree_bases
+from .question import (
+    CHRONOLOGY_Q,
+    DEGREE_RE,
+    GENERIC_CAPS,
+    REPORT_VERBS,
+    CorpusStats,
+    Question,
+    degree_bases,
+    elided_possessive,
+)
 from .rerank import Unit, UnitScorer, type_bonus
 from .sections import PATH_SEP, Section, SectionTree
 from .text import (
@@ -873,7 +882,7 @@ class ScopeFinder:
 
     def side_stems(self, q: Question) -> list[set[str]]:
         """Each comparison side's words that the question weighs (its stems)."""
-        return [set(self.scorer.stem_set(s)) & set(q.terms) for s in q.sides]
+        return [set(self.scorer.stem_set(s)) & set(q.terms) for s in elided_possessive(q.sides)]
 
     def comparison_passages(self, q: Question, passages: list[Passage]) -> list[list[Passage]] | None:
         """For "How does A compare with B?": each side's table row and sub-section, when both are found."""
