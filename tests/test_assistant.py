@@ -278,6 +278,12 @@ def test_everyday_words_find_the_corpus_words(assistant):
     # what it "has to" do is what "we'd need to" do: "What would interpretability have to be able to do?" got The Goal
     answer = assistant.ask("What would a trustworthy inspection tool have to resist?")
     assert "5. Be tamper-proof" in answer.text.split("\n\n")[0], answer.text
+    # "doubters" are the survey's skeptics, "right now" and "state of play" its current field: The Goal's list and
+    # red-teaming's "finding real issues now" answered
+    answer = assistant.ask("What do the doubters say about mechanistic interpretability?")
+    assert "Skeptical we can interpret superintelligence" in answer.text, answer.text
+    answer = assistant.ask("What's the state of play in interpretability research right now?")
+    assert "Mechanistic interpretability has advanced significantly" in answer.text, answer.text
 
 
 def test_what_makes_something_risky_asks_its_weaknesses(assistant):

@@ -446,6 +446,13 @@ def test_how_do_a_and_b_compare_gives_each_side(assistant):
     assert "34 million features" in answer.text and "16 million features" in answer.text
 
 
+def test_the_whole_debate_is_the_survey_and_a_nutshell_is_a_form(assistant):
+    # "the whole debate" is the survey as "the debate" is; "in a nutshell" says how to answer, not what about (the Meta
+    # Question's "This mirrors the sufficiency debate" answered)
+    answer = assistant.ask("Summarize the whole debate in a nutshell.")
+    assert answer.scope == "document" and answer.text.startswith("Comprehensive survey"), answer.text
+
+
 def test_a_side_that_says_only_whose_is_asked_the_first_side_s_thing(assistant):
     # "red-teaming's" is red-teaming's weaknesses: "weaknesses" was the first side's own word, and no row or
     # sub-section was named by enough of "RLHF's weaknesses" (the whole comparison table answered)

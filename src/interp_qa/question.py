@@ -129,7 +129,7 @@ DEFINE_Q = re.compile(r"^\W*(?:what(?:\s+(?:is|are)|'s)\s+(?:an?\s+|the\s+)?|des
 # interpretability debate": The Meta Question's "philosophical debate" answered it): the corpus's main
 # document itself is referred to (it calls itself a "survey of the interpretability sufficiency debate"). Such
 # a phrase says where to look, not what about: its words are not searched for.
-ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:(?:interpretability|sufficiency|safety)\s+)*"
+ABOUT_DOCUMENT_Q = re.compile(r"\b(?:this|the)\s+(?:(?:whole|entire|overall|interpretability|sufficiency|safety)\s+)*"
                               r"(?:survey|article|page|debate|discussion)\b|\bsurvey'?s\b", re.I)
 # "Is it true that 70% ... ?": the frame asks for a check, its words are no topic ("true" matched "true human
 # preferences").
@@ -175,7 +175,9 @@ IN_ORDER = (r"(?:(?:the )?order\b(?!\s+(?:to|for|that|of (?!(?:date|time|publica
 ANSWER_FORM_RE = re.compile(r"\bin (?:a |one |two |three |four |five |a few |few |\d+ )?(?:short |brief |simple )?"
                             r"(?:sentences?|words?|bullets?|bullet points?|paragraphs?|lines?)\b|"
                             # "What has Anthropic published, in order?": "order" is the form asked, no topic
-                            r"\bin " + IN_ORDER, re.I)
+                            r"\bin " + IN_ORDER + "|"
+                            # "Summarize the whole debate in a nutshell."
+                            r"\bin (?:a nutshell|brief|short)\b", re.I)
 # How an answer is asked to look: "in a few bullets", "in one sentence", "in simple terms".
 FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "paragraphs", "words", "briefly", "simple",
                 "terms", "short", "brief", "points", "list"}
