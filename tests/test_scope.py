@@ -66,6 +66,11 @@ def test_a_yes_or_no_question_a_crux_asks_gets_both_of_its_answers(assistant):
     assert "Yes - unique and necessary" in answer.text and "No - empirical methods more promising" in answer.text
     # ... only one about what is asked: keeping an AI boxed in is AI Control's containment, not a crux of deception
     assert assistant.ask("Can't we just keep a dangerous AI boxed in?").text.startswith("AI Control")
+    # ... and one that says a rarer word of it: "Can interpretability alone keep AI safe?" says only its "AI" and
+    # "interpretability", and got the crux of deception
+    answer = assistant.ask("Can interpretability alone keep AI safe?")
+    assert "Can deceptive AI hide deception" not in answer.text and "Sufficiency Alone: Unlikely" in answer.text, \
+        answer.text
 
 
 def test_which_of_a_kind_a_table_lists_is_asked_of_each_of_its_rows(assistant):

@@ -99,6 +99,7 @@ class ScopeFinder:
         self.documents = documents
         self._card_stems: dict = {}
         self._mentions: dict[tuple, set[str]] = {}  # a section's words and stems, for what a question names
+        self._section_stems: dict[tuple, set[str]] = {}  # a section's stems, for the rarer words a crux says
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
@@ -453,8 +454,11 @@ class ScopeFinder:
             shape = 0.0
             # A crux answers a yes-or-no question about what it asks, not every one ("Can't we just keep a dangerous
             # AI boxed in?" is no question of deception)
+            # (nor one that says none of its rarer words: "Can interpretability alone keep AI safe?" got the deception
+            # crux by its "AI" and "interpretability")
             off_crux = sec.answered_both_ways and not (q.two_sided and sec.two_sided) and (
-                sims.get(key, 0.0) < CRUX_MIN_SIMILARITY or lexical < CRUX_MIN_LEXICAL)
+                sims.get(key, 0.0) < CRUX_MIN_SIMILARITY or lexical < CRUX_MIN_LEXICAL
+                or not any(self.rare(t) for t in set(q.terms) & self.section_stems(key, sec)))
             if sec.fits(q) and self.about_what_is_named(q, key, sec) and not off_crux:
                 shape = SCOPE_SHAPE
                 # A section of the shape asked for counts the corpus word a reader's synonym stands for as much as
@@ -510,6 +514,14 @@ class ScopeFinder:
             sec, inner_score, spread = max(inner, key=lambda x: x[1])
             score = max(score, inner_score)
         return sec, score
+
+    def section_stems(self, key: tuple, sec: Section) -> set[str]:
+        """The stems of a section's heading path and passages, read once per section."""
+        stems = self._section_stems.get(key)
+        if stems is None:
+            stems = self._section_stems[key] = set(self.scorer.stem_set(
+                " ".join(f"{p.section} {p.text}" for p in sec.passages)))
+        return stems
 
     def heading_words(self, key: tuple, sec: Section) -> str:
         """A section's heading as lower-case words, read once per section."""
