@@ -694,6 +694,12 @@ def test_matter_as_a_verb_is_not_dark_matter(assistant):
     answer = assistant.ask("Why does deception matter so much?")
     assert "dark matter" not in answer.text and "deception" in answer.text.lower(), answer.text
     assert "dark matter" in assistant.ask("What is dark matter?").text
+    # ... and "such a big deal" says it matters: "big" and "deal" are no topic, and the survey is no topic either
+    # ("in this debate": the whole survey's digest answered)
+    question = assistant.read_question("Why is deception such a big deal in this debate?")
+    assert "big" not in question.terms and "deal" not in question.terms
+    answer = assistant.ask("Why is deception such a big deal in this debate?")
+    assert answer.scope != "document" and "deception" in answer.text.split("\n")[0].lower(), answer.text
 
 
 def test_a_british_spelling_is_read_as_the_corpus_s_american_one(assistant):

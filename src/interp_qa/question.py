@@ -106,7 +106,9 @@ ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
                       r"\bwhat(?:'s| is| are| was| were) .{1,60}?'s? (?:[a-z]+ )?"
                       r"(?:work|contributions?|role|achievements?)\b", re.I)
 # "Why does deception matter so much?": the verb, not the corpus's only "matter" ("dark matter"), which answered it.
-MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b", re.I)
+# ... nor is "such a big deal" ("big" and "deal" are no topic)
+MATTER_VERB_RE = re.compile(r"(?<!dark )\bmatter(?:s|ed|ing)?\b|"
+                            r"\b(?:such|so|that|a)\s+(?:a\s+)?(?:big|huge|large)\s+deal\b", re.I)
 # Ways of saying "said", asked who: "Who pointed it out?", "Who first noted this?", "Who coined the term?"
 SAYING_VERB_RE = re.compile(r"\b(?:point(?:ed|s)?\s+(?:\w+\s+)?out|not(?:ed|es)|observ(?:ed|es)|coin(?:ed|s)|"
                             r"rais(?:ed|es)|came up with|come up with|first)\b", re.I)
