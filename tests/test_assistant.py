@@ -900,6 +900,12 @@ def test_a_reader_s_framing_is_no_topic(assistant):
     # "want" and "know" left the formal verification words too little: the whole survey's digest answered
     answer = assistant.ask("I want to know what the survey says about formal verification.")
     assert answer.text.startswith("Formal Verification — "), answer.text
+    # ... and so is "I'm trying to understand": its "understand" is the requirements' "Understand all ... features"
+    question = assistant.read_question("I'm trying to understand what the cruxes are.")
+    assert "understand" not in question.terms and "tri" not in question.terms, question.terms
+    # "fighting over" is a reader's word for the cruxes
+    answer = assistant.ask("What questions is the field still fighting over?")
+    assert answer.text.startswith("- Can we interpret cognition more intelligent than our own?"), answer.text
 
 
 @pytest.mark.parametrize("question", ["What circumstances make interpretability critical?",

@@ -1096,6 +1096,14 @@ def test_in_order_asks_for_a_chronology(assistant):
     assert not assistant.read_question("What is needed in order to verify alignment?").chronology
 
 
+def test_a_count_asked_over_time_is_a_chronology(assistant):
+    # "the number of ... over the years" asks how it grew, not for one amount: the GPT-4 row alone answered
+    answer = assistant.ask("How has the number of extracted features grown over the years?")
+    assert "34M features from Claude 3 Sonnet" in answer.text and "16M features extracted from GPT-4" in answer.text, \
+        answer.text
+    assert "1-layer transformers" in answer.text
+
+
 def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
     # "before sparse autoencoders" is before the first dated row that names them (2023, Towards Monosemanticity)
     answer = assistant.ask("Which milestones came before sparse autoencoders?")

@@ -149,6 +149,9 @@ FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said a
                       r"(?:bring|get) (?:me|us) up to speed on|catch (?:me|us) up on|"
                       # "I want to know what the survey says about X" (got the whole survey's digest: "want", "know")
                       r"(?:i|we) (?:want|would like|'d like|wanted) to (?:know|understand|learn|hear)(?: about)?|"
+                      # "I'm trying to understand what makes it hard to scale." ("understand" got the requirements)
+                      r"(?:i|we)(?:'m| am|'re| are) (?:trying|hoping|looking|struggling) to (?:understand|figure out|"
+                      r"make sense of|get my head around|learn)(?: about)?|"
                       r"i(?:'m| am) (?:curious|wondering) about|i wonder about)\b,?", re.I)
 
 

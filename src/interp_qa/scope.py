@@ -151,7 +151,7 @@ class ScopeFinder:
         # ("Which organization has extracted the most features?" compares the organizations' rows on the column it asks,
         # though it asks who)
         if self.tree is None or q.qtype in ("when", "who") and not self.compares_rows(q) or (
-                q.counted is not None and not q.distributive):
+                q.counted is not None and not q.distributive and not q.chronology):
             # "How many people ...?", "When ...?", "Who ...?" ask for one fact ("How many ... each ...?" a column)
             return None
         # "How much bigger is GPT-4 than Claude 3 Sonnet?": each side's row holds its amount
@@ -159,7 +159,7 @@ class ScopeFinder:
         if sides:
             text, cites = comparison(self.tree, sides)
             return text, cites, "comparison"
-        if q.qtype == "count" and not q.distributive and type_bonus(q, units[0].text) > 0:
+        if q.qtype == "count" and not q.distributive and not q.chronology and type_bonus(q, units[0].text) > 0:
             return None  # an amount asked for, and the best unit holds one: that is the answer
         if q.definition is not None and q.definition.match(units[0].text):
             return None  # "What is reward hacking?": "Reward hacking: Models optimize ..." says, not its whole list
