@@ -882,6 +882,16 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     parent = next(s for s in tree.sections.values() if s.path[-1:] == ("Approach Comparison Details",))
     text, _ = section_digest(tree, parent)
     assert text.startswith("Most Likely: A hybrid approach")
+    # ... only of parallel sub-sections: "Key insight from Chris Olah ..." closes Remaining Challenges, whose sibling
+    # before it is a timeline table, and was left out of Remaining Challenges' digest as its parent's
+    challenges = next(s for s in tree.sections.values() if s.path[-1:] == ("Remaining Challenges",))
+    assert challenges.parents_conclusion is None and parent.concludes_children is not None
+    text, _ = section_digest(tree, challenges)
+    assert "Key insight from Chris Olah" in text and "Scalability: SAEs lose" in text, text
+    # ... and a digest kept to what a question names shows the whole section rather than nothing
+    text, _ = section_digest(tree, tree.sections[(parent.source, parent.children[-1])],
+                             focus=lambda p: p.text.startswith("Most Likely"))
+    assert "just containment" in text, text
 
 
 def test_a_question_that_is_a_heading_word_for_word_gets_that_section(assistant):

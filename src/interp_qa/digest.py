@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .sections import PATH_SEP, Section, SectionTree
-from .text import LABELLED_RE, ensure_period, row_cells, split_sentences, title_name
+from .sections import PATH_SEP, Section, SectionTree, concludes
+from .text import ensure_period, row_cells, split_sentences, title_name
 from .types import Passage
 from .weights import DIGEST_CHARS, DIGEST_LEVELS
 
@@ -119,6 +119,9 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
         first = sec.direct[0] if sec.direct else None
         introduces = first is not None and first.id in named and first.text.rstrip().endswith(":")
         keep = named if named and len(named) < len(sec.passages) and not introduces else None
+        if keep is not None and not any(p.id in keep for p in _render(tree, sec, wanted, 0, DIGEST_LEVELS[0][1],
+                                                                      keep)[1]):
+            keep = None  # what passes is none of what the section shows (a conclusion that is its parent's)
     text, cites = "", list[Passage]()
     for detail, conclusions in DIGEST_LEVELS:
         text, cites = _render(tree, sec, wanted, detail, conclusions, keep)
@@ -217,22 +220,8 @@ def closes_parent(tree: SectionTree, sec: Section) -> bool:
     """Whether ``sec``'s closing paragraph closes its parent: ``sec`` is the last of sub-sections that otherwise
     hold no paragraph ("Most Likely: A hybrid approach ..." after the AI Control list ends all six approaches'
     details, and is not what "What is AI control?" is answered with first)."""
-    parent = tree.sections.get((sec.source, sec.path[:-1])) if len(sec.path) > 1 else None
-    if parent is None or len(parent.children) < 2 or parent.children[-1] != sec.path:
-        return False
-    siblings = [tree.sections[(sec.source, c)] for c in parent.children[:-1] if (sec.source, c) in tree.sections]
-    return all(p.kind != "paragraph" for s in siblings for p in s.direct)
-
-
-def concludes(p: Passage) -> bool:
-    """Whether a closing passage says what its section concludes: a labelled paragraph ("Current Consensus:
-    ...") that does not ask ("Question: Is slightly less capable but more interpretable AI safer overall?"), nor
-    only lists names ("Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, independent
-    researchers" closes What is Interpretability? and concludes nothing)."""
-    if p.kind != "paragraph" or not LABELLED_RE.match(p.text) or p.text.rstrip().endswith("?"):
-        return False
-    items = [re.sub(r"\([^)]*\)", " ", x).split() for x in p.text.split(":", 1)[-1].split(",")]
-    return not (len(items) >= 3 and all(len(words) <= 4 for words in items))
+    tree.load(sec.source)
+    return sec.parents_conclusion is not None
 
 
 def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted=None,

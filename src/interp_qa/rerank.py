@@ -11,8 +11,8 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 
-from .digest import concludes
 from .question import GENERIC_CAPS, CorpusStats, Question
+from .sections import concludes
 from .text import (
     LABELLED_RE,
     NUMBER_RE,

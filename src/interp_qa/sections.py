@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .text import row_cells, row_subject
+from .text import LABELLED_RE, row_cells, row_subject
 from .types import Passage
 from .weights import SCOPE_CARD_HUB
 
@@ -31,6 +31,17 @@ CARD_CACHE = 20_000  # card embeddings kept
 DOCUMENT_CACHE = 256  # documents whose sections are kept in memory
 
 
+def concludes(p: Passage) -> bool:
+    """Whether a closing passage says what its section concludes: a labelled paragraph ("Current Consensus:
+    ...") that does not ask ("Question: Is slightly less capable but more interpretable AI safer overall?"), nor
+    only lists names ("Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, independent
+    researchers" closes What is Interpretability? and concludes nothing)."""
+    if p.kind != "paragraph" or not LABELLED_RE.match(p.text) or p.text.rstrip().endswith("?"):
+        return False
+    items = [re.sub(r"\([^)]*\)", " ", x).split() for x in p.text.split(":", 1)[-1].split(",")]
+    return not (len(items) >= 3 and all(len(words) <= 4 for words in items))
+
+
 @dataclass
 class Section:
     """A heading of a document with every passage under it, in document order."""
@@ -40,6 +51,10 @@ class Section:
     path: tuple[str, ...]  # heading path below the title: ("Key Cruxes", "Key Questions")
     passages: list[Passage] = field(default_factory=list)  # all passages under the heading, document order
     children: list[tuple[str, ...]] = field(default_factory=list)  # direct sub-sections, document order
+    # The paragraph that closes the last of parallel sub-sections and concludes them all ("Most Likely: A hybrid
+    # approach ..." after AI Control's list ends the six approaches' details): its parent's, not its own.
+    parents_conclusion: Passage | None = None  # set on that last sub-section
+    concludes_children: Passage | None = None  # set on the parent
 
     @property
     def key(self) -> tuple[str, tuple[str, ...]]:
@@ -209,6 +224,22 @@ class SectionTree:
                         if depth > 1:
                             self.sections[(p.source, path[: depth - 1])].children.append(path[:depth])
                     sec.passages.append(p)
+            for key in [k for k in self.sections if k[0] in order]:
+                self._mark_parents_conclusion(self.sections[key])
+
+    def _mark_parents_conclusion(self, sec: Section) -> None:
+        """Mark the paragraph that closes ``sec``'s last sub-section and concludes them all: its sub-sections are
+        parallel (each holds what the others hold: AI Control's list like the five approaches' before it), and the
+        last holds that paragraph besides. ("Key insight from Chris Olah ..." closes Remaining Challenges only:
+        the timeline before it is a table.)"""
+        if len(sec.children) < 2 or (sec.source, sec.children[-1]) not in self.sections:
+            return
+        last = self.sections[(sec.source, sec.children[-1])]
+        closing = last.direct[-1] if len(last.direct) > 1 else None
+        kinds = [p.kind for p in last.direct[:-1]]
+        siblings = [self.sections[(sec.source, c)] for c in sec.children[:-1] if (sec.source, c) in self.sections]
+        if closing is not None and concludes(closing) and all([p.kind for p in x.direct] == kinds for x in siblings):
+            last.parents_conclusion, sec.concludes_children = closing, closing
 
     def __len__(self) -> int:
         return len(self.sections)
