@@ -215,6 +215,10 @@ def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
     assert assistant.ask("Can we count on interpretability?").text.startswith("Current Consensus:")
     # ... a line that says what its section concludes answers a verdict (the RLHF limitations' list answered)
     assert assistant.ask("What's the verdict on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")
+    # ... and so does "the final word on" (refused: "final" and "word" are never mentioned)
+    answer = assistant.ask("What's the last word on whether interpretability is enough?")
+    assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
+    assert assistant.ask("What's the final word on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")
 
 
 def test_a_section_that_never_mentions_what_the_question_names_does_not_answer_it(assistant):

@@ -192,7 +192,7 @@ FORMAT_WORDS = {"bullet", "bullets", "sentence", "sentences", "paragraph", "para
 # corpus never says "verdict": such questions were refused as about something it never mentions). So is its mood:
 # "Is the survey optimistic or pessimistic about interpretability?" was refused ("never mentions optimistic").
 # Words that ask for a verdict and say nothing else: "the bottom line", "the upshot", "the gist".
-VERDICT_WORDS = r"bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?"
+VERDICT_WORDS = r"bottom line|big picture|upshot|gist|tl;? ?dr|verdict|takeaways?|(?:final|last) (?:word|say)"
 OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?:overview|summary|summari[sz]e|"
                         rf"{VERDICT_WORDS}|"
                         r"(?:main|key|important) (?:messages?|points?|ideas?|numbers|figures|statistics|stats)|"
@@ -210,7 +210,7 @@ OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about
 # views", "position" the field's "50 full-time positions").
 DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
                             r"mention|report|mean|meant|land|stand|address|examine|explore|investigate|describe|study)"
-                            r"(?:s|d|ed)?\b|"
+                            r"(?:s|d|ed)?\b|\bcomes? down\b|"
                             r"\b(?:focus(?:es|ed)? on|look(?:s|ed)? at|deal(?:s|t)? with|talk(?:s|ed)? about)\b|"
                             r"\b(?:views?|opinions?|positions?|stances?|take|verdict|perspective|assessment|thoughts?)"
                             r"(?=\s+(?:on|about|of|regarding|concerning)\b)|"
