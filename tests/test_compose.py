@@ -882,6 +882,9 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     parent = next(s for s in tree.sections.values() if s.path[-1:] == ("Approach Comparison Details",))
     text, _ = section_digest(tree, parent)
     assert text.startswith("Most Likely: A hybrid approach")
+    # ... and when that paragraph is the best evidence, the parent answers, not AI Control's list
+    answer = assistant.ask("What's the most likely way forward for AI safety, according to the survey?")
+    assert answer.text.startswith("Most Likely: A hybrid approach"), answer.text
     # ... only of parallel sub-sections: "Key insight from Chris Olah ..." closes Remaining Challenges, whose sibling
     # before it is a timeline table, and was left out of Remaining Challenges' digest as its parent's
     challenges = next(s for s in tree.sections.values() if s.path[-1:] == ("Remaining Challenges",))

@@ -216,6 +216,10 @@ class ScopeFinder:
         best = self.best_section(q, passages, section_sims)
         if best is not None:
             sec, score = best
+            # "What's the most likely way forward?": the best evidence is the paragraph that closes AI Control's list
+            # and concludes all six approaches' details: their parent answers, not AI Control
+            if sec.parents_conclusion is not None and units[0].passage.id == sec.parents_conclusion.id:
+                sec = self.tree.sections.get((sec.source, sec.path[:-1]), sec)
             # "Is scalable oversight sufficient on its own?" names a whole row of the table: the row answers.
             # (a year that bounds a chronology names no row: "How has interpretability progressed since 2020?")
             named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages} \
