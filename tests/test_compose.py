@@ -1124,6 +1124,15 @@ def test_a_chronology_bounded_by_an_event_keeps_the_rows_on_its_side(assistant):
     assert "Towards Monosemanticity" not in answer.text and "Gemma Scope" not in answer.text
 
 
+def test_right_after_an_event_is_the_next_row_only(assistant):
+    # "right after" asks for the one event next to it (the induction heads summary answered: no chronology)
+    answer = assistant.ask("What came right after the induction heads work?")
+    assert answer.text.startswith("- 2023: Towards Monosemanticity") and "2024" not in answer.text, answer.text
+    answer = assistant.ask("What happened just before Scaling Monosemanticity?")
+    assert answer.text.startswith("- 2024 (Jan): 8-layer SAE features") and "2023" not in answer.text, answer.text
+    assert "MAIA" in assistant.ask("Which milestone came immediately after Gemma Scope?").text
+
+
 def test_a_chronology_between_two_events_keeps_the_rows_between(assistant):
     # Each event is the dated row holding most of its words ("the big Claude 3 Sonnet study": "34M features from
     # Claude 3 Sonnet"); a summary of either work answered, as it matched the words better than the timeline.

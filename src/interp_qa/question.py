@@ -281,7 +281,8 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           # "How have DeepMind's releases progressed over time?", "the landmark results"
                           r"\bover time\b|\blandmarks?\b|"
                           # "What came before Towards Monosemanticity?", "What happened after Scaling Monosemanticity?"
-                          r"\bwhat (?:happened|came|followed|preceded)\s+(?:before|after|next)\b|"
+                          r"\b(?:what|which(?: \w+)?) (?:happened|came|followed|preceded)\s+"
+                          r"(?:(?:right|just|immediately|directly)\s+)?(?:before|after|next)\b|"
                           # "What happened between the one-layer result and the Claude 3 Sonnet study?"
                           r"\bwhat (?:happened|came|went on)\s+(?:in\s+)?between\b|"
                           # "What happened in 2024?": the events of that year
@@ -296,7 +297,9 @@ CHRONOLOGY_Q = re.compile(r"\btimeline\b|\bhistory\b|\bchronolog|\bover the year
                           r"\bin (?:chronological |date |time )?" + IN_ORDER + "|"
                           r"\b(?:from|between) (?:19|20)\d\d (?:to|and|through|until|till) (?:19|20)\d\d\b", re.I)
 # An event that bounds a span of time: "before sparse autoencoders came along", "after Scaling Monosemanticity".
-EVENT_BOUND_RE = re.compile(r"\b(?P<side>before|after|since|until|prior to|following)\s+(?!(?:19|20)\d\d\b)"
+# ... or only the event next to it: "right after", "just before" ("next", "previous")
+EVENT_BOUND_RE = re.compile(r"\b(?:(?P<next>right|just|immediately|directly)\s+)?"
+                            r"(?P<side>before|after|since|until|prior to|following)\s+(?!(?:19|20)\d\d\b)"
                             r"(?P<event>[^?.!,;]+)", re.I)
 # Two events that bound a span of time: "between the one-layer autoencoder result and the Claude 3 Sonnet study".
 BETWEEN_EVENTS_RE = re.compile(r"\bbetween\s+(?!(?:19|20)\d\d\b)(?P<first>[^?.!,;]+?)\s+and\s+"
@@ -359,7 +362,7 @@ class Question:
     type_carried: bool = False  # a follow-up of no type of its own takes the turn before's ("Why?" after a list)
     year_bound: bool = False  # "since 2020", "from 2020 to 2025": years that bound a span, not a year asked about
     # "before sparse autoencoders came along": (side, event) of a chronology bounded by an event, not a year;
-    # "between A and B": after A and before B
+    # "between A and B": after A and before B; "right after A": ("next", A)
     event_bound: list[tuple[str, str]] = field(default_factory=list)
     share: bool = False  # "What percentage of ...?": a share is asked, not a count
     counted_as: list[str] = field(default_factory=list)  # the corpus's word for it: "papers" -> ["references"]
@@ -644,7 +647,10 @@ class QuestionReader:
         if q.chronology and (m := BETWEEN_EVENTS_RE.search(question)):
             q.event_bound = [("after", m.group("first")), ("before", m.group("second"))]
         elif q.chronology and (m := EVENT_BOUND_RE.search(question)):
-            q.event_bound = [(m.group("side").lower(), m.group("event"))]
+            side = m.group("side").lower()
+            if m.group("next") and side in ("after", "following", "before", "prior to"):
+                side = "previous" if side in ("before", "prior to") else "next"
+            q.event_bound = [(side, m.group("event"))]
         q.type_carried = type_carried and qtype != "other"
         q.distributive = bool(DISTRIBUTIVE_Q.search(question))
         q.distributed = {st for m in EACH_RE.finditer(question)

@@ -748,6 +748,7 @@ class ScopeFinder:
             return None
         sec, rows, hit = best
         kept = rows[:hit] if side in ("before", "until", "prior to") else rows[hit:] if side == "since" else \
+            rows[max(hit - 1, 0):hit] if side == "previous" else rows[hit + 1:hit + 2] if side == "next" else \
             rows[hit + 1:]
         return sec, {p.id for p in kept}
 
