@@ -53,6 +53,8 @@ def test_a_line_that_introduces_a_table_is_answered_with_the_table(assistant):
     # ... and when that line is the only fact found, the table it introduces follows it
     answer = assistant.ask("What did Bereska and Gavves review?")
     assert answer.text.startswith("Per Bereska & Gavves (2024)") and "Deception resistance" in answer.text, answer.text
+    # ... and the section's closing insight closes the answer too
+    assert answer.text.rstrip().split("\n")[-1].startswith("Key insight from Chris Olah"), answer.text
     # ... unless the facts chosen with it say what is asked: the review's own summary names the risks it discusses
     answer = assistant.ask("What risks of mechanistic interpretability does the Bereska and Gavves review discuss?")
     assert "dual-use" in answer.text, answer.text

@@ -155,10 +155,15 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int,
     direct = sec.direct
     if len(direct) > 1 and concludes(direct[-1]) and closes_parent(tree, sec):
         direct = direct[:-1]  # the parent's conclusion, not this sub-section's
-    # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line.
+    # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line. A line that
+    # introduces what follows ("Per Bereska & Gavves (2024), a comprehensive review ...:") leads instead, and the
+    # conclusion closes ("Key insight from Chris Olah ...").
     conclusions = [c for c in section_conclusions(tree, sec) if keep is None or c.id in keep][: conclusions_kept[0]]
     limit = conclusions_kept[1]
-    for c in conclusions:
+    introduced = bool(direct) and direct[0].kind == "paragraph" and direct[0].text.rstrip().endswith(":") \
+        and direct[0] not in conclusions and (keep is None or direct[0].id in keep)
+    closing: list[Passage] = conclusions if introduced else []
+    for c in [] if introduced else conclusions:
         head.append(f"{ensure_period(cut(c.text, limit))} [{cite(c)}]")
     children: list[tuple[int, Passage | Section]] = [(p.position, p) for p in direct if p not in conclusions
                                                       and (keep is None or p.id in keep)]
@@ -200,7 +205,8 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int,
         # A list with no lead line ("- Strengths: ...; - Weaknesses: ...") does not say what it is about: its
         # heading does ("Behavioral Testing (Red-Teaming)").
         head.append(f"{sec.heading} [{cite(direct[0])}]")
-    return "\n".join(head + body), cite.passages
+    tail = [f"{ensure_period(cut(c.text, limit))} [{cite(c)}]" for c in closing]
+    return "\n".join(head + body) + ("\n\n" + "\n".join(tail) if tail else ""), cite.passages
 
 
 def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
