@@ -284,6 +284,9 @@ def test_everyday_words_find_the_corpus_words(assistant):
     assert "Skeptical we can interpret superintelligence" in answer.text, answer.text
     answer = assistant.ask("What's the state of play in interpretability research right now?")
     assert "Mechanistic interpretability has advanced significantly" in answer.text, answer.text
+    # what one "should use" something for is what it is best for: its Current Maturity row answered
+    answer = assistant.ask("What should I use red-teaming for?")
+    assert "Best for: Finding specific failures" in answer.text, answer.text
 
 
 def test_what_makes_something_risky_asks_its_weaknesses(assistant):
