@@ -892,7 +892,8 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     # ... only of parallel sub-sections: "Key insight from Chris Olah ..." closes Remaining Challenges, whose sibling
     # before it is a timeline table, and was left out of Remaining Challenges' digest as its parent's
     challenges = next(s for s in tree.sections.values() if s.path[-1:] == ("Remaining Challenges",))
-    assert challenges.parents_conclusion is None and parent.concludes_children is not None
+    ai_control = tree.sections[(parent.source, parent.children[-1])]
+    assert challenges.parents_conclusion is None and ai_control.parents_conclusion is not None
     text, _ = section_digest(tree, challenges)
     assert "Key insight from Chris Olah" in text and "Scalability: SAEs lose" in text, text
     # ... and a digest kept to what a question names shows the whole section rather than nothing

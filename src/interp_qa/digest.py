@@ -153,8 +153,8 @@ def _render(tree: SectionTree, sec: Section, wanted, detail: int,
     head: list[str] = []
     body: list[str] = []
     direct = sec.direct
-    if len(direct) > 1 and concludes(direct[-1]) and closes_parent(tree, sec):
-        direct = direct[:-1]  # the parent's conclusion, not this sub-section's
+    if closes_parent(tree, sec):
+        direct = [p for p in direct if p is not sec.parents_conclusion]  # the parent's conclusion, not its own
     # The section's conclusion ("Current Consensus: ...") leads; an opening paragraph is its lead line. A line that
     # introduces what follows ("Per Bereska & Gavves (2024), a comprehensive review ...:") leads instead, and the
     # conclusion closes ("Key insight from Chris Olah ...").
@@ -223,9 +223,9 @@ def section_conclusions(tree: SectionTree, sec: Section) -> list[Passage]:
 
 
 def closes_parent(tree: SectionTree, sec: Section) -> bool:
-    """Whether ``sec``'s closing paragraph closes its parent: ``sec`` is the last of sub-sections that otherwise
-    hold no paragraph ("Most Likely: A hybrid approach ..." after the AI Control list ends all six approaches'
-    details, and is not what "What is AI control?" is answered with first)."""
+    """Whether ``sec``'s closing paragraph closes its parent: ``sec`` is the last of parallel sub-sections ("Most
+    Likely: A hybrid approach ..." after the AI Control list ends all six approaches' details, and is not what "What
+    is AI control?" is answered with first; see :meth:`SectionTree._mark_parents_conclusion`)."""
     tree.load(sec.source)
     return sec.parents_conclusion is not None
 

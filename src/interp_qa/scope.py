@@ -98,8 +98,7 @@ class ScopeFinder:
         self.main_document = main_document
         self.documents = documents
         self._card_stems: dict = {}
-        self._mentions: dict[tuple, set[str]] = {}  # a section's words and stems, for what a question names
-        self._section_stems: dict[tuple, set[str]] = {}  # a section's stems, for the rarer words a crux says
+        self._mentions: dict[tuple, set[str]] = {}  # a section's words and stems, for what a question says of it
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
         self._heading_words: dict[tuple, str] = {}
@@ -462,7 +461,7 @@ class ScopeFinder:
             # crux by its "AI" and "interpretability")
             off_crux = sec.answered_both_ways and not (q.two_sided and sec.two_sided) and (
                 sims.get(key, 0.0) < CRUX_MIN_SIMILARITY or lexical < CRUX_MIN_LEXICAL
-                or not any(self.rare(t) for t in set(q.terms) & self.section_stems(key, sec)))
+                or not any(self.rare(t) for t in set(q.terms) & self.mentions(key, sec)))
             if sec.fits(q) and self.about_what_is_named(q, key, sec) and not off_crux:
                 shape = SCOPE_SHAPE
                 # A section of the shape asked for counts the corpus word a reader's synonym stands for as much as
@@ -519,14 +518,6 @@ class ScopeFinder:
             score = max(score, inner_score)
         return sec, score
 
-    def section_stems(self, key: tuple, sec: Section) -> set[str]:
-        """The stems of a section's heading path and passages, read once per section."""
-        stems = self._section_stems.get(key)
-        if stems is None:
-            stems = self._section_stems[key] = set(self.scorer.stem_set(
-                " ".join(f"{p.section} {p.text}" for p in sec.passages)))
-        return stems
-
     def heading_words(self, key: tuple, sec: Section) -> str:
         """A section's heading as lower-case words, read once per section."""
         words = self._heading_words.get(key)
@@ -539,11 +530,15 @@ class ScopeFinder:
         the survey's verdict on interpretability."""
         if not q.naming:
             return True
+        return len(q.names_in(self.mentions(key, sec))) == len(q.naming)
+
+    def mentions(self, key: tuple, sec: Section) -> set[str]:
+        """The words and stems of a section's heading path and passages, read once per section."""
         have = self._mentions.get(key)
         if have is None:
             have = self._mentions[key] = self.scorer.words_and_stems(
                 " ".join(f"{p.section} {p.text}" for p in sec.passages))
-        return len(q.names_in(have)) == len(q.naming)
+        return have
 
     def listing(self, q: Question, passages: list[Passage]) -> Section | None:
         """The section, among those the evidence falls in, whose own heading says what a "how many" question counts

@@ -51,10 +51,9 @@ class Section:
     path: tuple[str, ...]  # heading path below the title: ("Key Cruxes", "Key Questions")
     passages: list[Passage] = field(default_factory=list)  # all passages under the heading, document order
     children: list[tuple[str, ...]] = field(default_factory=list)  # direct sub-sections, document order
-    # The paragraph that closes the last of parallel sub-sections and concludes them all ("Most Likely: A hybrid
+    # The paragraph that closes this last of parallel sub-sections and concludes them all ("Most Likely: A hybrid
     # approach ..." after AI Control's list ends the six approaches' details): its parent's, not its own.
-    parents_conclusion: Passage | None = None  # set on that last sub-section
-    concludes_children: Passage | None = None  # set on the parent
+    parents_conclusion: Passage | None = None
 
     @property
     def key(self) -> tuple[str, tuple[str, ...]]:
@@ -239,7 +238,7 @@ class SectionTree:
         kinds = [p.kind for p in last.direct[:-1]]
         siblings = [self.sections[(sec.source, c)] for c in sec.children[:-1] if (sec.source, c) in self.sections]
         if closing is not None and concludes(closing) and all([p.kind for p in x.direct] == kinds for x in siblings):
-            last.parents_conclusion, sec.concludes_children = closing, closing
+            last.parents_conclusion = closing
 
     def __len__(self) -> int:
         return len(self.sections)
