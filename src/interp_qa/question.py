@@ -86,11 +86,11 @@ WHO_Q = re.compile(r"^\s*(?:who|whose)\b|\bwhich (organi[sz]ation|lab|company|te
                    r"\bwho (wrote|published|released|built|developed|led)\b", re.I)
 # "What did Bereska and Gavves find?", "What does the Gemma Scope paper argue?": what a work reports, all of it (not
 # "What did Towards Monosemanticity show about polysemanticity?").
+# What a work is about: "What does the Bereska and Gavves review cover?", "What does the survey focus on?"
+TOPIC_VERBS = r"cover|discuss|address|examine|explore|investigate|describe|study"
+TOPIC_PHRASES = r"focus on|look at|deal with|talk about"
 REPORT_VERBS = (r"find|found|argue|say|show|conclude|claim|propose|report|suggest|discover|write|establish|demonstrate|"
-                r"reveal|introduce|"
-                # what a work is about: "What does the Bereska and Gavves review cover?"
-                r"cover|discuss|address|examine|explore|investigate|describe|study|look at|deal with|talk about|"
-                r"focus on")
+                rf"reveal|introduce|{TOPIC_VERBS}|{TOPIC_PHRASES}")
 REPORTS_Q = re.compile(rf"\bwhat (?:did|does|do|have|has) .{{2,60}}? (?:{REPORT_VERBS})\W*$|"
                        # "What is the hybrid-approach paper by Sengupta arguing for?", "What is the Gemma Scope paper
                        # about?": the same asked in the present
@@ -208,9 +208,8 @@ OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about
 # the word "argue" ("arguing" in a reference's summary).
 # So does what it holds on a topic: "the survey's view on AI control" asks about AI control ("view" matched "Range of
 # views", "position" the field's "50 full-time positions").
-DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|cover|discuss|think|believe|"
-                            r"mention|report|mean|meant|land|stand|address|examine|explore|investigate|describe|study)"
-                            r"(?:s|d|ed)?\b|\bcomes? down\b|"
+DOCUMENT_VERBS = re.compile(r"\b(?:argue|conclude|claim|say|recommend|suggest|propose|find|think|believe|"
+                            rf"mention|report|mean|meant|land|stand|{TOPIC_VERBS})(?:s|d|ed)?\b|\bcomes? down\b|"
                             r"\b(?:focus(?:es|ed)? on|look(?:s|ed)? at|deal(?:s|t)? with|talk(?:s|ed)? about)\b|"
                             r"\b(?:views?|opinions?|positions?|stances?|take|verdict|perspective|assessment|thoughts?)"
                             r"(?=\s+(?:on|about|of|regarding|concerning)\b)|"
