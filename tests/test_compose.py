@@ -902,6 +902,13 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     assert "just containment" in text, text
 
 
+def test_a_section_named_as_a_section_is_that_section(assistant):
+    # "section" is no word of the corpus: it weighed as much as "State of the Field", and a child answered
+    assert "section" not in " ".join(assistant.read_question("What's in the State of the Field section?").terms)
+    answer = assistant.ask("What's in the State of the Field section?")
+    assert answer.text.startswith("- Mechanistic interpretability has advanced significantly."), answer.text
+
+
 def test_a_question_that_is_a_heading_word_for_word_gets_that_section(assistant):
     # "What is interpretability?" got "What Would Interpretability Need to Achieve?"
     answer = assistant.ask("What is interpretability?")

@@ -590,6 +590,12 @@ class QuestionReader:
             comparison_sides(prev[0])) != 2 and any(w >= 1.0 for x, w in terms.items() if x not in self.label_stems)
         if new_subject:
             terms = {x: w for x, w in terms.items() if x in self.label_stems or w != FOLLOW_UP_CARRIED}
+        # "What's in the State of the Field section?": a part of a document the corpus never names by that word is
+        # where to look, no topic ("section" weighed as much as the heading it names). ("part" and "list" are kept:
+        # "Which parts of the requirements ...?", "part ways".)
+        for st in self.stats.stem_all(["section", "sections", "table", "tables", "chapter", "heading"]):
+            if st in terms and st not in self.stats.doc_freq:
+                del terms[st]
         qtype = question_type(question)
         type_carried = follow and qtype == "other"
         if type_carried:
