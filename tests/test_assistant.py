@@ -902,7 +902,7 @@ def test_a_reader_s_framing_is_no_topic(assistant):
     assert "Is interpretability the best use of safety research resources?" in answer.text
     # "want" and "know" left the formal verification words too little: the whole survey's digest answered
     answer = assistant.ask("I want to know what the survey says about formal verification.")
-    assert answer.text.startswith("Formal Verification — "), answer.text
+    assert "Formal Verification — " in answer.text.split("\n")[0], answer.text
     # ... and so is "I'm trying to understand": its "understand" is the requirements' "Understand all ... features"
     question = assistant.read_question("I'm trying to understand what the cruxes are.")
     assert "understand" not in question.terms and "tri" not in question.terms, question.terms

@@ -902,6 +902,15 @@ def test_a_paragraph_closing_the_last_of_parallel_sub_sections_concludes_their_p
     assert "just containment" in text, text
 
 
+def test_what_the_survey_says_about_an_approach_is_its_row_and_its_sub_section(assistant):
+    # its comparison-table row alone answered ("What It Verifies: Containment; ..."), not its strengths and weaknesses
+    answer = assistant.ask("What does the survey say about AI control?")
+    assert answer.text.startswith("- AI Control — What It Verifies: Containment"), answer.text
+    assert "AI Control — Strengths: Doesn't require alignment" in answer.text, answer.text
+    # ... not a sub-section whose name says more than the question ("Behavioral Testing (Red-Teaming)")
+    assert "Strengths" not in assistant.ask("What does the survey say about red-teaming?").text
+
+
 def test_a_section_named_as_a_section_is_that_section(assistant):
     # "section" is no word of the corpus: it weighed as much as "State of the Field", and a child answered
     assert "section" not in " ".join(assistant.read_question("What's in the State of the Field section?").terms)

@@ -158,6 +158,11 @@ class ScopeFinder:
         if sides:
             text, cites = comparison(self.tree, sides)
             return text, cites, "comparison"
+        # "What does the survey say about AI control?": its row and its sub-section (its row alone answered)
+        overview = self.subject_overview(q, passages)
+        if overview:
+            text, cites = comparison(self.tree, [overview])
+            return text, cites, "section"
         if q.qtype == "count" and not q.distributive and not q.chronology and type_bonus(q, units[0].text) > 0:
             return None  # an amount asked for, and the best unit holds one: that is the answer
         if q.definition is not None and q.definition.match(units[0].text):
@@ -904,39 +909,13 @@ class ScopeFinder:
         a, b = side_stems[0] - side_stems[1], side_stems[1] - side_stems[0]
         if bool(a) != bool(b):  # "Gemma Scope" vs "Gemma Scope 2": each is all its words (names with no more win)
             a, b = side_stems
-        # Each side's row or sub-section may not be retrieved itself: look beside what was, in the same
-        # table or among the sibling sub-sections.
-        assert self.tree is not None
-        pool: dict[str, Passage] = {p.id: p for p in passages}
-        for p in passages[:SCOPE_TOP_PASSAGES]:
-            near = self.tree.of(p)[-2:]
-            for sec in near:
-                for sib in sec.passages:
-                    pool.setdefault(sib.id, sib)
+        pool = self.near_pool(passages)
         out: list[list[Passage]] = []
         for own in (a, b):
             weight = sum(self.stats.idf(s) for s in own)
             if not own or weight <= 0:
                 return None
-            found = []
-            for kind in ("table_row", "list"):
-                best, best_share = None, (0.0, 0.0)
-                for p in pool.values():
-                    if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
-                        continue
-                    name = row_subject(p.text) if kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]
-                    # The side's words the name carries, or the name's words the side carries ("interpretability
-                    # as a safety approach" names the "Interpretability" sub-section).
-                    # A hyphenated name also matches by its halves ("GPT-4": gpt, 4, gpt4), but weighs as written.
-                    stems = self.scorer.stem_set(name)
-                    plain = set(self.stats.stem_all(tokens(name)))
-                    named = sum(self.stats.idf(s) for s in own & stems)
-                    exact = min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0))
-                    share = (max(named / weight, exact), exact)  # ties go to the name with no words besides
-                    if share > best_share:
-                        best, best_share = p, share
-                if best is not None and best_share[0] >= SCOPE_SIDE_NAMED:
-                    found.append(best)
+            found = self.named_row_and_list(own, pool)
             if not found:
                 # A side no row or sub-section names may be a document: "How does MAIA differ from Gemma Scope?"
                 # gets a passage of the reference whose title names it, among the candidates retrieved.
@@ -945,6 +924,56 @@ class ScopeFinder:
                 return None
             out.append(found)
         return out
+
+    def near_pool(self, passages: list[Passage]) -> dict[str, Passage]:
+        """The retrieved passages and those beside the best of them, in the same table or among the sibling
+        sub-sections (a side's row or sub-section may not be retrieved itself)."""
+        assert self.tree is not None
+        pool: dict[str, Passage] = {p.id: p for p in passages}
+        for p in passages[:SCOPE_TOP_PASSAGES]:
+            for sec in self.tree.of(p)[-2:]:
+                for sib in sec.passages:
+                    pool.setdefault(sib.id, sib)
+        return pool
+
+    def named_row_and_list(self, own: set[str], pool: dict[str, Passage]) -> list[Passage]:
+        """The table row and the sub-section's list in ``pool`` that ``own`` (stems) names best, each when it names
+        enough of it (SCOPE_SIDE_NAMED)."""
+        weight = sum(self.stats.idf(s) for s in own)
+        found = []
+        for kind in ("table_row", "list"):
+            best, best_share = None, (0.0, 0.0)
+            for p in pool.values():
+                if p.kind != kind or not p.section:  # a list is named by its sub-section's heading
+                    continue
+                name = row_subject(p.text) if kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]
+                # The side's words the name carries, or the name's words the side carries ("interpretability
+                # as a safety approach" names the "Interpretability" sub-section).
+                # A hyphenated name also matches by its halves ("GPT-4": gpt, 4, gpt4), but weighs as written.
+                stems = self.scorer.stem_set(name)
+                plain = set(self.stats.stem_all(tokens(name)))
+                named = sum(self.stats.idf(s) for s in own & stems)
+                exact = min(1.0, named / (sum(self.stats.idf(s) for s in plain) or 1.0))
+                share = (max(named / weight, exact), exact)  # ties go to the name with no words besides
+                if share > best_share:
+                    best, best_share = p, share
+            if best is not None and best_share[0] >= SCOPE_SIDE_NAMED:
+                found.append(best)
+        return found
+
+    def subject_overview(self, q: Question, passages: list[Passage]) -> list[Passage] | None:
+        """For "What does the survey say about AI control?": the row and the sub-section that are both all of what
+        the question names (each the whole of its name: "AI Control"), when both are there."""
+        if not q.about_document or len(q.sides) == 2 or self.tree is None:
+            return None
+        own = {t for t, w in q.terms.items() if w >= 1.0}
+        if not own:
+            return None
+        found = self.named_row_and_list(own, self.near_pool(passages))
+        full = [p for p in found if set(self.stats.stem_all(tokens(
+            row_subject(p.text) if p.kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]))) <= own | {
+            s for w in own for s in self.scorer.stem_set(w)}]
+        return full if len(full) == 2 else None
 
     def named_passage(self, own: set[str], used: set[str]) -> list[Passage]:
         """The summary of the reference whose title names ``own`` (all of it; the title's name with no words
