@@ -45,6 +45,7 @@ eval: setup
 	$(PY) -m interp_qa.cli eval --questions eval/broad.jsonl --configs hybrid+rerank --out eval/results/broad
 	$(PY) -m interp_qa.cli eval --questions eval/broad-holdout.jsonl --configs hybrid+rerank --out eval/results/broad-holdout
 	$(PY) -m interp_qa.cli eval --questions eval/broad-reworded.jsonl --configs hybrid+rerank --out eval/results/broad-reworded
+	$(PY) -m interp_qa.cli eval --questions eval/broad-dev.jsonl --configs hybrid+rerank --out eval/results/broad-dev
 
 ingest: setup
 	$(PY) -m interp_qa.cli ingest

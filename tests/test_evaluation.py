@@ -157,7 +157,7 @@ def test_every_broad_question_can_cite_its_evidence():
     from interp_qa.settings import DEFAULT_CORPUS, PROJECT_ROOT
 
     shown = [cited_text(p) for p in load_passages([DEFAULT_CORPUS]).passages]
-    for name in ("broad", "broad-reworded", "broad-holdout"):
+    for name in ("broad", "broad-reworded", "broad-holdout", "broad-dev"):
         for q in load_questions(PROJECT_ROOT / "eval" / f"{name}.jsonl"):
             assert any(contains_any(t, q.evidence) for t in shown), (name, q.id, q.evidence)
     row = next(t for t in shown if "Approach: Red-Teaming" in t)
