@@ -903,6 +903,10 @@ def test_a_reader_s_framing_is_no_topic(assistant):
     # "want" and "know" left the formal verification words too little: the whole survey's digest answered
     answer = assistant.ask("I want to know what the survey says about formal verification.")
     assert "Formal Verification — " in answer.text.split("\n")[0], answer.text
+    # ... and "I wonder": "whether interpretability is enough" is then asked as "Is interpretability enough?" is
+    # (The Goal's "well enough to" answered)
+    answer = assistant.ask("I wonder whether interpretability is enough.")
+    assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
     # ... and so is "I'm trying to understand": its "understand" is the requirements' "Understand all ... features"
     question = assistant.read_question("I'm trying to understand what the cruxes are.")
     assert "understand" not in question.terms and "tri" not in question.terms, question.terms

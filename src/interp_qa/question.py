@@ -152,7 +152,10 @@ FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said a
                       # "I'm trying to understand what makes it hard to scale." ("understand" got the requirements)
                       r"(?:i|we)(?:'m| am|'re| are) (?:trying|hoping|looking|struggling) to (?:understand|figure out|"
                       r"make sense of|get my head around|learn)(?: about)?|"
-                      r"i(?:'m| am) (?:curious|wondering) about|i wonder about)\b,?", re.I)
+                      r"i(?:'m| am| was) (?:curious|wondering) about|i wonder about|"
+                      # "I wonder whether interpretability is enough." asks whether it is (The Goal's "well enough")
+                      r"i(?:'m| am| was) (?:curious|wondering)(?= (?:whether|if)\b)|i wonder(?= (?:whether|if)\b))\b,?",
+                      re.I)
 
 
 # ... and a chat's pleasantries around the question: "Hi! Quick question: what are the main cruxes?" was refused
@@ -230,7 +233,8 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
 # A reader's opening word or phrase ("So, is interpretability sufficient?", "In one sentence, is it enough?")
 # keeps the form.
 YES_NO_Q = re.compile(r"^\W*(?:[^,?]{1,30},\s*)?(?:(?:so|ok|okay|well|now|then|alright|honestly)\W+)*"
-                      r"(?:is|are|can|could|does|do|will|would|should)\b", re.I)
+                      # ... or one asked as "whether ...", a reader's "I wonder" taken away
+                      r"(?:is|are|can|could|does|do|will|would|should|whether)\b", re.I)
 # The case for something, asked alone: "What's the best argument for interpretability?"
 PRO_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+for\b(?!\s+and\b)", re.I)
 CON_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+against\b|\bobjections?\s+to\b|\bcriticisms?\s+of\b",
