@@ -171,6 +171,10 @@ def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant)
     # The count's noun names the cell: "estimated" (of "Estimated Features Needed") led before "Parameters".
     answer = assistant.ask("What is the estimated parameter count of Claude 3 Sonnet?")
     assert answer.text.startswith("Claude 3 Sonnet — Parameters: ≈70B (est.)"), answer.text
+    # ... and the row's own name asks none of its columns: "scalable" named Scalability
+    answer = assistant.ask("Is scalable oversight enough?")
+    assert answer.text.startswith("Scalable Oversight — Sufficiency Alone: Unclear"), answer.text
+    assert assistant.ask("What is scalable oversight?").text.startswith("Scalable Oversight — What It Verifies")
     # ... and a question asking why gets the row's other cells, which say why, though they say none of its words
     answer = assistant.ask("Why might interpretability give us false confidence?")
     assert "False confidence risk" in answer.text and "Learned features may not map to human concepts" in answer.text, \

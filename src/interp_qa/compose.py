@@ -597,10 +597,10 @@ class Composer:
         if not cells:
             return u.text
         scored, holding = [], []
-        asked = self.scope.header_weight(q)
+        asked = self.scope.header_weight(q, subject=cells[0][1])
         # A yes or no asked of a row: the column whose cells, in any row, say what the question does ("Is scalable
         # oversight in production use?": Current Maturity), though this row's says otherwise ("Research phase")
-        by_cells = self.scope.column_weight(q, secs[-1]) if q.yes_no and self.tree is not None and (
+        by_cells = self.scope.column_weight(q, secs[-1], cells[0][1]) if q.yes_no and self.tree is not None and (
             secs := self.tree.of(u.passage)) else None
         counted = self.stats.stem_all([q.counted])[0] if q.counted else None
         for i, (header, value) in enumerate(cells):

@@ -866,34 +866,39 @@ class ScopeFinder:
                     best, best_weight = sec, weight(h)
         return best
 
-    def header_weight(self, q: Question) -> Callable[[str], float]:
+    def header_weight(self, q: Question, subject: str = "") -> Callable[[str], float]:
         """How much a table column's header is asked about ("Deception Detection" for "detect deception";
-        "scale" names the "Scalability" column through the coarse stem)."""
+        "scale" names the "Scalability" column through the coarse stem). The words of a row's ``subject`` name no
+        column of it: "Is scalable oversight enough?" asks Sufficiency Alone, not Scalability."""
         everyday = EVERYDAY_SHARE * (self.stats.size or 1)
+        named = set(self.scorer.stem_set(subject)) if subject else set()
 
         def weight(header: str) -> float:
             # A word in most passages names no column: "What is each lab bringing to interpretability?" is not
             # asking the "Interpretability Rate" column.
             stems = {t for t in self.stats.stem_all(tokens(header)) if self.stats.doc_freq.get(t, 0) <= everyday}
             coarse = lancaster_set(header)
-            return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems) + DERIVED_MATCH_WEIGHT * sum(
+            return sum(q.terms.get(t, 0) * self.stats.idf(t) for t in stems - named) + DERIVED_MATCH_WEIGHT * sum(
                 q.terms.get(t, 0) * self.stats.idf(t) for t, ls in q.coarse.items()
-                if t not in stems and ls in coarse and self.stats.doc_freq.get(t, 0) <= everyday)
+                if t not in stems and t not in named and ls in coarse and self.stats.doc_freq.get(t, 0) <= everyday)
         return weight
 
-    def column_weight(self, q: Question, sec: Section) -> Callable[[str], float]:
+    def column_weight(self, q: Question, sec: Section, subject: str = "") -> Callable[[str], float]:
         """How much a column of ``sec``'s table is asked about: by its header ("Deception Detection"), or by what its
-        cells say ("Which are in production use?" asks the Current Maturity column)."""
+        cells say ("Which are in production use?" asks the Current Maturity column); a row's ``subject`` as in
+        :meth:`header_weight`."""
         values: dict[str, set[str]] = {}
         for p in sec.direct:
             if p.kind == "table_row":
                 for header, value in row_cells(p.text):
                     values.setdefault(header, set()).update(self.scorer.stem_set(value))
-        by_header = self.header_weight(q)
+        by_header = self.header_weight(q, subject)
         everyday = EVERYDAY_SHARE * (self.stats.size or 1)
+        named = set(self.scorer.stem_set(subject)) if subject else set()
 
         def weight(header: str) -> float:
-            asked = [t for t in values.get(header, ()) if t in q.terms and self.stats.doc_freq.get(t, 0) <= everyday]
+            asked = [t for t in values.get(header, ()) if t in q.terms and t not in named
+                     and self.stats.doc_freq.get(t, 0) <= everyday]
             return by_header(header) + sum(q.terms[t] * self.stats.idf(t) for t in asked)
         return weight
 
