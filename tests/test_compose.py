@@ -175,6 +175,10 @@ def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant)
     answer = assistant.ask("Is scalable oversight enough?")
     assert answer.text.startswith("Scalable Oversight — Sufficiency Alone: Unclear"), answer.text
     assert assistant.ask("What is scalable oversight?").text.startswith("Scalable Oversight — What It Verifies")
+    # ... and a yes or no asked of what a row names, by a column it asks, is the row's ("Is AI control enough?" got the
+    # loss-of-control list's "AI control approaches may be more relevant")
+    answer = assistant.ask("Is AI control enough?")
+    assert answer.text.startswith("AI Control — Sufficiency Alone: No - capability limits"), answer.text
     # ... and a question asking why gets the row's other cells, which say why, though they say none of its words
     answer = assistant.ask("Why might interpretability give us false confidence?")
     assert "False confidence risk" in answer.text and "Learned features may not map to human concepts" in answer.text, \
