@@ -179,6 +179,9 @@ def test_a_table_row_answer_leads_with_its_subject_and_the_asked_cell(assistant)
     # loss-of-control list's "AI control approaches may be more relevant")
     answer = assistant.ask("Is AI control enough?")
     assert answer.text.startswith("AI Control — Sufficiency Alone: No - capability limits"), answer.text
+    # ... though the question also names the row's sub-section by its heading
+    answer = assistant.ask("Is formal verification sufficient?")
+    assert answer.text.startswith("Formal Verification — Sufficiency Alone: No - specification gap"), answer.text
     # ... and a question asking why gets the row's other cells, which say why, though they say none of its words
     answer = assistant.ask("Why might interpretability give us false confidence?")
     assert "False confidence risk" in answer.text and "Learned features may not map to human concepts" in answer.text, \

@@ -42,7 +42,6 @@ from .text import (
     long_form,
     phrase_words,
     row_cells,
-    row_subject,
     split_sentences,
     tokens,
 )
@@ -457,10 +456,9 @@ class Composer:
         elif q.yes_no and not (units[0].kind == "row" and self.scope.names_row(q, units[0])):
             # "Is AI control enough?": the row of what it names answers, by the column it asks (Sufficiency Alone),
             # though a list says its name ("AI control approaches may be more relevant")
-            by_column = [u for u in units[1:12] if u.kind == "row" and self.scope.names_row(q, u) and any(
-                self.scope.header_weight(q, row_subject(u.text))(h) > 0 for h, _ in row_cells(u.text)[1:])]
-            if by_column:
-                units = [by_column[0], *[u for u in units if u is not by_column[0]]]
+            by_column = self.scope.asks_named_row(q, units[1:12])
+            if by_column is not None:
+                units = [by_column, *[u for u in units if u is not by_column]]
         best = units[0]
         chosen = [best]
         if best.kind == "lead" or (q.qtype == "list" and best.passage.kind == "list"):

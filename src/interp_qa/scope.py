@@ -228,6 +228,9 @@ class ScopeFinder:
             # (a year that bounds a chronology names no row: "How has interpretability progressed since 2020?")
             named_row = self.names_row(q, units[0]) and units[0].passage.id in {p.id for p in sec.passages} \
                 and not (q.chronology and q.year_bound)
+            # ... and so does a yes or no asked of what a row names by a column of it ("Is formal verification
+            # sufficient?": its Sufficiency Alone cell, not its sub-section's strengths and weaknesses)
+            named_row = named_row or q.yes_no and self.asks_named_row(q, units[:12]) is not None
             # "The arguments for and against ...", "Under what conditions ...?": the form asks for more than one
             # fact, and a section of that shape gives it, however well one fact states the question's words (but
             # only a section about the question: "Are 70% of the features interpretable?" is no verdict's).
@@ -789,6 +792,11 @@ class ScopeFinder:
             if stem in q.terms or (halves and all(h in q.terms for h in halves)):
                 said += self.stats.idf(stem)
         return weight > 0 and said / weight >= SCOPE_ROW_NAMED
+
+    def asks_named_row(self, q: Question, units: list[Unit]) -> Unit | None:
+        """The first of ``units`` that is a table row the question names and asks a column of (by its header)."""
+        return next((u for u in units if u.kind == "row" and self.names_row(q, u) and any(
+            self.header_weight(q, row_subject(u.text))(h) > 0 for h, _ in row_cells(u.text)[1:])), None)
 
     def alike_siblings(self, q: Question, p: Passage) -> Section | None:
         """The parent of the sub-section ``p`` is in, when its sub-sections are alike (three or more, each a list
