@@ -636,9 +636,8 @@ class Composer:
             ordered.append(key_cell)
         # "Why might interpretability give us false confidence?": the row's other cells say why ("Learned features may
         # not map to human concepts"), though they say none of the question's words
-        why = WHY_RE.match(q.text) is not None
         for scored_cell in sorted(scored, key=lambda x: -x[0]):
-            if scored_cell not in ordered and (scored_cell[0] > 0 or why) and len(ordered) < 4:
+            if scored_cell not in ordered and (scored_cell[0] > 0 or q.asks_why) and len(ordered) < 4:
                 ordered.append(scored_cell)
         # The best cell only names what was asked about: the row's own name ("What happened in 2022?") or a name
         # the question gives ("What does the survey say about OpenAI?" matches "Source: OpenAI"). It leads, and
@@ -653,10 +652,6 @@ class Composer:
         subject = "" if answer_cell is key_cell else f"{key_cell[3]} — "
         rest = "; ".join(f"{c[2]}: {c[3]}" for c in ordered[1:] if c is not key_cell or not subject)
         return f"{subject}{h0}: {v0}" + (f" ({rest})" if rest else "")
-
-
-# A question asking why: the reasons, not only the fact it names.
-WHY_RE = re.compile(r"^\W*(?:why|how come)\b", re.I)
 
 
 def dates(q: Question, u: Unit) -> bool:

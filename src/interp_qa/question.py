@@ -152,10 +152,8 @@ FRAME_RE = re.compile(r"\b(?:in the end|at the end of the day|when all is said a
                       # "I'm trying to understand what makes it hard to scale." ("understand" got the requirements)
                       r"(?:i|we)(?:'m| am|'re| are) (?:trying|hoping|looking|struggling) to (?:understand|figure out|"
                       r"make sense of|get my head around|learn)(?: about)?|"
-                      r"i(?:'m| am| was) (?:curious|wondering) about|i wonder about|"
                       # "I wonder whether interpretability is enough." asks whether it is (The Goal's "well enough")
-                      r"i(?:'m| am| was) (?:curious|wondering)(?= (?:whether|if)\b)|i wonder(?= (?:whether|if)\b))\b,?",
-                      re.I)
+                      r"(?:i(?:'m| am| was) (?:curious|wondering)|i wonder)(?: about|(?= (?:whether|if)\b)))\b,?", re.I)
 
 
 # ... and a chat's pleasantries around the question: "Hi! Quick question: what are the main cruxes?" was refused
@@ -235,6 +233,8 @@ TWO_SIDED_Q = re.compile(r"\bfor and against\b|\bagainst and for\b|\bpros and co
 YES_NO_Q = re.compile(r"^\W*(?:[^,?]{1,30},\s*)?(?:(?:so|ok|okay|well|now|then|alright|honestly)\W+)*"
                       # ... or one asked as "whether ...", a reader's "I wonder" taken away
                       r"(?:is|are|can|could|does|do|will|would|should|whether)\b", re.I)
+# A question asking why: the reasons, not only the fact it names.
+WHY_Q = re.compile(r"^\W*(?:why|how come)\b", re.I)
 # The case for something, asked alone: "What's the best argument for interpretability?"
 PRO_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+for\b(?!\s+and\b)", re.I)
 CON_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+against\b|\bobjections?\s+to\b|\bcriticisms?\s+of\b",
@@ -362,6 +362,7 @@ class Question:
     about_entity: bool = False  # "Tell me about Anthropic.": asks all of what one named thing did
     counted: str | None = None  # "How many people ...": "people" ("" for "how many times")
     yes_no: bool = False  # "Is AI control enough ...?": a yes-or-no question, not "the case for and against"
+    asks_why: bool = False  # "Why might interpretability give us false confidence?": the reasons, not only the fact
     type_carried: bool = False  # a follow-up of no type of its own takes the turn before's ("Why?" after a list)
     year_bound: bool = False  # "since 2020", "from 2020 to 2025": years that bound a span, not a year asked about
     # "before sparse autoencoders came along": (side, event) of a chronology bounded by an event, not a year;
@@ -641,6 +642,7 @@ class QuestionReader:
                        if not set(m.group(1).split()) & STOPWORDS
                        and any((m.group(2), str(n)) in self.stats.numbered for n in range(2, 10))]
         q.yes_no = bool(YES_NO_Q.match(question)) and not TWO_SIDED_Q.search(question)
+        q.asks_why = bool(WHY_Q.match(question))
         # "the bottom line on whether it is enough" asks the yes or no of a verdict: both sides, weighed
         q.verdict = bool(VERDICT_FORM.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or (

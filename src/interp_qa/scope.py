@@ -984,8 +984,7 @@ class ScopeFinder:
             return None
         found = self.named_row_and_list(own, self.near_pool(passages))
         full = [p for p in found if set(self.stats.stem_all(tokens(
-            row_subject(p.text) if p.kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]))) <= own | {
-            s for w in own for s in self.scorer.stem_set(w)}]
+            row_subject(p.text) if p.kind == "table_row" else p.section.rsplit(PATH_SEP, 1)[-1]))) <= own]
         return full if len(full) == 2 else None
 
     def named_passage(self, own: set[str], used: set[str]) -> list[Passage]:
