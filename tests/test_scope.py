@@ -223,6 +223,21 @@ def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
     assert assistant.ask("What's the final word on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")
 
 
+@pytest.mark.parametrize("question", ["What does the survey conclude?",
+                                      "What's the survey's final word on interpretability?"])
+def test_what_the_survey_concludes_is_what_its_sections_conclude_in_full(assistant, question):
+    # The whole document's digest listed every section's heading and cut its conclusions to make room for them:
+    # "Current Consensus: Interpretability is valuable but probably needs to combine with other…".
+    answer = assistant.ask(question)
+    assert answer.scope == "document"
+    assert "Current Consensus: Interpretability is valuable but probably needs to combine with other safety methods. " \
+           "Worth significant investment but not sole focus." in answer.text, answer.text
+    assert "- Key Cruxes [" not in answer.text  # a heading that concludes nothing
+    assert len(answer.text) <= 1200
+    # ... while an overview still walks through every section
+    assert "- Key Cruxes [" in assistant.ask("Give me an overview of the survey.").text
+
+
 def test_a_section_that_never_mentions_what_the_question_names_does_not_answer_it(assistant):
     # "guarantee" is a rare word, in Formal Verification's "Mathematical guarantees": that sub-section answered a
     # question about RLHF.

@@ -112,7 +112,7 @@ class Composer:
         if q.whole_document and self.tree is not None and self.main_document is not None:
             main = self.main_document()
             if main:  # "Give me an overview.": the main document's digest, whatever passage is nearest
-                text, cites = document_digest(self.tree, main)
+                text, cites = document_digest(self.tree, main, verdicts=q.conclusions)
                 return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                               scope="document", standalone_question=q.standalone)
         off_topic = self.scope.off_topic(q)

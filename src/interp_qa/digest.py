@@ -268,10 +268,18 @@ def _sub_lines(tree: SectionTree, sub: Section, cite: Cites, detail: int, wanted
     return [f"- {sub.heading} [{cite(first)}]"] + [f"  - {text} [{cite(p)}]" for text, p in labels]
 
 
-def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) -> tuple[str, list[Passage]]:
+def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS,
+                    verdicts: bool = False) -> tuple[str, list[Passage]]:
     """A whole document as a cited answer: its opening paragraph (the author's own summary), then its main
     sections in document order, each with what it concludes ("The Sufficiency Question: Current Consensus:
-    ...") or its heading alone. Conclusions are cut shorter until the answer fits ``budget``."""
+    ...") or its heading alone. Conclusions are cut shorter until the answer fits ``budget``.
+
+    With ``verdicts`` ("What does the survey conclude?", "its final word"), only what the sections conclude,
+    their sub-sections' conclusions too, at more length: the headings of sections that conclude nothing say none
+    of it ("Current Consensus: Interpretability is valuable but probably needs to combine with other…" was cut to
+    make room for them)."""
+    if verdicts:
+        return _verdicts_digest(tree, source, budget)
     opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
     # Its top-level sections, but for a list of works cited and a lone link table ("Key Links"); a reference's
     # "Summary" is one paragraph, and says what it concludes.
@@ -292,6 +300,36 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS) 
         text, cites = "\n".join(lines), cite.passages
         if len(text) <= budget:
             break
+    return text, cites
+
+
+def _verdicts_digest(tree: SectionTree, source: str, budget: int) -> tuple[str, list[Passage]]:
+    opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
+    tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
+            and not sec.bibliography]
+    said = [(sec, p) for sec in tops for p in section_conclusions(tree, sec)]
+    if not said:
+        return document_digest(tree, source, budget)
+
+    def depth(p: Passage) -> int:
+        """How deep the section is that ``p`` concludes: a sub-section's last line that closes its parent
+        ("Most Likely: ...") concludes the parent."""
+        path = tuple(p.section.split(PATH_SEP))
+        return len(path) - (tree.sections[(source, path)].parents_conclusion is not None)
+
+    # Too long: the conclusions of the deepest sections go first, the last of them first; then all are cut shorter.
+    order = sorted(range(len(said)), key=lambda k: (depth(said[k][1]), k))
+    text, cites = "", list[Passage]()
+    for limit in (400, 240, 160):
+        for keep in range(len(said), min(2, len(said)) - 1, -1):
+            kept = sorted(order[:keep])
+            cite = Cites()
+            lines = [f"{ensure_period(cut(p.text, 600))} [{cite(p)}]" for p in opening]
+            lines += [f"- {said[k][0].heading}: {ensure_period(cut(said[k][1].text, limit))} [{cite(said[k][1])}]"
+                      for k in kept]
+            text, cites = "\n".join(lines), cite.passages
+            if len(text) <= budget:
+                return text, cites
     return text, cites
 
 

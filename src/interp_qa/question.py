@@ -203,6 +203,10 @@ OVERVIEW_Q = re.compile(r"\b(?:(?:main|key|quick|brief|short|final|overall) )?(?
 # A verdict asked for, in words that say so and nothing else: "the bottom line on", "the upshot of", "the gist of".
 VERDICT_FORM = re.compile(rf"\b(?:{VERDICT_WORDS})"
                           r"(?:\s+(?:on|about|of|for|regarding))?\b", re.I)
+# What a document concludes is asked for in these words too (a verdict's bonus for them moved "What do researchers
+# conclude about interpretability being sufficient?" off the Current Consensus to a table row: only the document's
+# digest reads them).
+CONCLUDE_RE = re.compile(r"\bconclu(?:de|des|ded|sions?)\b", re.I)
 # ... and an overview or summary asked of a topic: "an overview of", "a summary of".
 OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about)\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
@@ -383,6 +387,7 @@ class Question:
     # "What are the strengths of each safety approach?": the stems of the words after "each" / "every" / "all the"
     distributed: set[str] = field(default_factory=set)
     superlative: bool = False  # "Which approach is most mature?": one of a kind picked by a degree
+    conclusions: bool = False  # "What does the survey conclude?", "its verdict": what it concludes, not its outline
     verdict: bool = False  # "What's the bottom line on ...?": what the survey concludes on a topic is asked for
     degree: bool = False  # "... matter the most?", "... least useful?": a degree, of whatever the question asks
     which_kind: str | None = None  # "Which safety approaches ...?": the stem of the kind asked which of ("approach")
@@ -645,6 +650,7 @@ class QuestionReader:
         q.asks_why = bool(WHY_Q.match(question))
         # "the bottom line on whether it is enough" asks the yes or no of a verdict: both sides, weighed
         q.verdict = bool(VERDICT_FORM.search(question))
+        q.conclusions = q.verdict or bool(CONCLUDE_RE.search(question))
         q.two_sided = bool(TWO_SIDED_Q.search(question)) or q.yes_no or (
             q.verdict and bool(re.search(r"\bwhether\b", question, re.I)))
         q.conditions = bool(CONDITIONS_Q.search(question))

@@ -261,7 +261,7 @@ class ScopeFinder:
         held = self.scorer.share(q, set().union(*(u.covered for u in units if u.passage.id == units[0].passage.id)))
         main = self.main_document() if q.about_document and held < DOCUMENT_COVER and self.main_document else None
         if main:
-            text, cites = document_digest(self.tree, main)
+            text, cites = document_digest(self.tree, main, verdicts=q.conclusions)
             return text, cites, "document"
         return None
 
