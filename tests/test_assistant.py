@@ -969,6 +969,10 @@ def test_the_case_for_something_alone_asks_its_strengths(assistant):
     assert "Weaknesses: Can't rule out deception" in answer.text and "optimizing against us" not in answer.text
     # ... but "the case for and against" asks both sides, not the strengths
     assert "strengths" not in assistant.read_question("What's the case for and against interpretability?").expansion
+    # ... as the reader's "make the case for" does ("make" matched Positions' "Making steady progress", and the
+    # requirements for sufficiency answered)
+    answer = assistant.ask("Make the case for interpretability in three bullets.")
+    assert "Strengths: Direct verification, detects deception" in answer.text, answer.text
 
 
 def test_how_something_works_asks_about_it_not_for_work(assistant):
@@ -981,7 +985,8 @@ def test_how_something_works_asks_about_it_not_for_work(assistant):
 
 def test_why_not_just_use_an_approach_asks_why_it_is_not_enough_alone(assistant):
     # "just use" matched RLHF's Current Maturity cell, "Production use"
-    for question in ("Why can't we just use RLHF?", "why cant we just use rlhf"):
+    # (as did "using" of "What's wrong with just using RLHF?")
+    for question in ("Why can't we just use RLHF?", "why cant we just use rlhf", "What's wrong with just using RLHF?"):
         answer = assistant.ask(question)
         assert answer.text.startswith("RLHF / Constitutional AI — Sufficiency Alone: No - surface-level"), answer.text
     # "just rely on" already asks whether something is enough, and keeps its answer

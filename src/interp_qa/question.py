@@ -243,17 +243,21 @@ WHY_Q = re.compile(r"^\W*(?:why|how come)\b", re.I)
 PRO_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+for\b(?!\s+and\b)", re.I)
 CON_CASE_RE = re.compile(r"\b(?:case|arguments?|reasons?)\s+against\b|\bobjections?\s+to\b|\bcriticisms?\s+of\b",
                          re.I)
-# Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us".
-TWO_SIDED_FORM = re.compile(r"\b(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b",
-                            re.I)
+# Words of that form say nothing of the topic: "against" matched "Those systems aren't optimizing against us"; nor
+# does the reader's "make" of "Make the case for interpretability" (Positions' "Making steady progress" answered).
+TWO_SIDED_FORM = re.compile(r"\b(?:mak(?:e|es|ing)\s+(?:the|a|an)\s+(?=case\b))?"
+                            r"(?:(?:case )?for and against|against and for|both sides|case (?:for|against))\b", re.I)
 # "Under what conditions ...?", "In what circumstances ...?", "When would ...?": a list of conditions is asked for,
 # as the survey gives them ("Interpretability might be sufficient if:", "If main risk is misuse:").
 # How something falls short, asked: "In what ways does training on human ratings fall short as a safety guarantee?"
 HOW_SHORT_RE = re.compile(r"\b(?:in what ways?|how|where)\b[^?]*?\b(?P<said>f(?:a|e)ll(?:s|ing)? short)\b", re.I)
-# "Why can't we just use RLHF?", "Why not simply apply red-teaming?": asks why that approach is not enough alone.
-WHY_NOT_JUST = re.compile(r"^\W*why\s+(?:can'?t|cannot|couldn'?t|shouldn'?t|don'?t|not)\s+"
+# "Why can't we just use RLHF?", "Why not simply apply red-teaming?", "What's wrong with just using RLHF?": asks why
+# that approach is not enough alone.
+WHY_NOT_JUST = re.compile(r"^\W*(?:why\s+(?:can'?t|cannot|couldn'?t|shouldn'?t|don'?t|not)\s+"
                           r"(?:we\s+|you\s+|i\s+|they\s+)?(?:just|simply|only)\s+(?:use|apply|adopt|deploy|go with|"
-                          r"stick with|do)\b", re.I)
+                          r"stick with|do)|what(?:'s|\s+is)\s+(?:wrong|the\s+(?:problem|issue|catch))\s+with\s+"
+                          r"(?:just|simply|only)\s+(?:using|applying|adopting|deploying|relying on|going with))\b",
+                          re.I)
 # Sufficiency denied: "isn't ... enough", "won't be enough", "not sufficient" (the words between are not the idiom's).
 NEGATED_ENOUGH = re.compile(r"\b(?:not|never|\w+n't)\b(?=[^.?!,;]{0,40}?\b(?:enough|sufficient|suffice)\b)", re.I)
 CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circumstances|cases|situations|scenarios)\b|"
