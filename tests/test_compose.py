@@ -570,6 +570,11 @@ def test_an_overview_of_a_named_reference_gets_that_reference(assistant):
     answer = assistant.ask("What are the key points of the RLHF alignment paper?")
     assert {c.source for c in answer.citations} == {"references/ai-alignment-through-rlhf.md"}  # no row links to it
     assert assistant.ask("Summarize Gemma Scope 2.").citations[0].source == "references/gemma-scope-2.md"
+    # ... but not one that names what the work never mentions: "2020-2023" is the survey's "Features and Circuits
+    # (2020-2023)", whatever its "circuits work" names
+    answer = assistant.ask("What did the 2020-2023 circuits work find?")
+    assert answer.text.startswith("Features and Circuits (2020-2023)"), answer.text
+    assert "Curve detectors, text detectors in vision models" in answer.text
 
 
 def test_what_a_work_reports_is_its_digest_named_by_its_title_or_by_a_word_only_it_says(assistant):

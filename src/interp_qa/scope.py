@@ -101,6 +101,7 @@ class ScopeFinder:
         self._mentions: dict[tuple, set[str]] = {}  # a section's words and stems, for what a question says of it
         self._first_authors: dict[str, str | None] = {}
         self._author_words: dict[str, set[str]] = {}  # the words of each record's authors line
+        self._work_words: dict[str, set[str]] = {}  # the words and stems of each cited work's passages
         self._heading_words: dict[tuple, str] = {}
         self._heading_stems: dict[tuple, set[str]] = {}  # a heading's content stems, for the questions naming it
         self._linked_words: dict[str, set[str]] = {}  # a linked work's words, for the rows that link to it
@@ -305,9 +306,20 @@ class ScopeFinder:
             if first and self.stats.stem_all([first])[0] in q.terms and not self.another_person(q, source, first):
                 share = 1.0  # "Summarize the Bereska and Gavves review": named by its first author
             key = (1.0 if share >= 1.0 else share, weight)
-            if share >= NAMES_DOCUMENT_SHARE and key > best_key:
+            if share >= NAMES_DOCUMENT_SHARE and key > best_key and not self.names_beyond(q, source):
                 best, best_key = source, key
         return best
+
+    def names_beyond(self, q: Question, source: str) -> bool:
+        """Whether the question names something a work never mentions: "What did the 2020-2023 circuits work find?"
+        says the Circuits article's name, but asks about the survey's "Features and Circuits (2020-2023)"."""
+        if not q.naming:
+            return False
+        have = self._work_words.get(source)
+        if have is None:
+            have = self._work_words[source] = self.scorer.words_and_stems(
+                " ".join(f"{p.title} {p.section} {p.text}" for p in self.work_passages(source)))
+        return len(q.names_in(have)) < len(q.naming)
 
     def document_of_words(self, q: Question) -> str | None:
         """The one document (not the main one) that alone holds a word the question says: "the sociotechnical
