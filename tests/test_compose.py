@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interp_qa.compose import SEE_ALSO, untraceable
+from interp_qa.compose import SEE_ALSO, listed_items, untraceable
 from interp_qa.digest import cut, document_digest, related_digest, section_digest
 
 CRUXES = ["more intelligent than our own", "remain fundamentally opaque", "hide deception",
@@ -728,6 +728,23 @@ def test_a_fact_that_holds_little_of_the_question_is_followed_by_related_passage
     assert len({c.id for c in answer.citations}) == len(answer.citations)
     assert untraceable(answer.text, answer.citations) == []
     assert len(answer.text) <= 1200
+
+
+def test_a_section_answering_a_question_that_names_nothing_rare_is_followed_by_related_passages(assistant):
+    # A topic question may be about more than the one section found: the best passages outside it follow, those that
+    # score near the best, cited on from the section's numbers.
+    answer = assistant.ask("Why isn't interpretability enough?")
+    assert answer.scope == "section" and "\n\nSee also:\n" in answer.text, answer.text
+    digest, related = answer.text.split("\n\nSee also:\n")
+    assert digest.startswith("Current Consensus:") and related.startswith("- ")
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert sorted(set(numbers)) == list(range(1, len(answer.citations) + 1))
+    assert untraceable(answer.text, answer.citations) == [] and len(answer.text) <= 1200
+    # ... but a section about what the question names is all it asks for
+    answer = assistant.ask("What are the key limitations of RLHF?")
+    assert answer.scope == "section" and "See also" not in answer.text, answer.text
+    # ... and "the last one" of a list answer is its own last item, not the last related passage
+    assert listed_items(f"- A [1]\n- B [2]\n\n{SEE_ALSO}\n- C [3]") == ["A", "B"]
 
 
 def test_a_question_for_one_fact_gets_no_related_passages(assistant):

@@ -58,6 +58,7 @@ from .weights import (
     RELATED_MIN_CHARS,
     RELATED_PASSAGES,
     ROW_VALUE_WEIGHT,
+    SCOPE_NEAR_BEST,
     SHORT_LIST,
     SIDE_SHARE,
     SPLIT_LIST_ITEMS,
@@ -171,6 +172,8 @@ class Composer:
         wider = self.scope.wider(q, passages, units, section_sims or {})
         if wider is not None:
             text, cites, scope = wider
+            if scope == "section" and self.beyond_section(q, cites):
+                text, cites = self.related(q, passages, text, cites, near=True)
             return Answer(question=question, text=text, citations=cites, abstained=False, passages=passages,
                           scope=scope, standalone_question=q.standalone)
         chosen = self.choose(q, units)
@@ -325,8 +328,37 @@ class Composer:
         below = RELATED_BELOW_COVER_UNNAMED if self.about_topic(q, best, text) else RELATED_BELOW_COVER
         if (cover >= below and not several) or budget < RELATED_MIN_CHARS:
             return text, cites
+        return self.related(q, passages, text, cites)
+
+    def beyond_section(self, q: Question, cites: list[Passage]) -> bool:
+        """Whether a question a section's digest (``cites``) answers may be about more than that section: it names
+        nothing ("Could a clever AI fool the people trying to read its mind?"), says no rare word of the section's
+        headings ("What are the drawbacks of red-teaming?" is Behavioral Testing (Red-Teaming)'s), asks for no shape
+        (both sides, conditions, a chronology, one column of every row) and picks no works cited, and is no follow-up
+        (its subject carried)."""
+        if q.naming or q.asks_shape or q.distributive or q.standalone is not None:
+            return False
+        if any(c.kind == "metadata" for c in cites):
+            return False
+        headings = set().union(*(self.scorer.stem_set(c.section) for c in cites))
+        return not any(self.scope.rare(s) for s in q.said() if s in headings)
+
+    def related(self, q: Question, passages: list[Passage], text: str,
+                cites: list[Passage], near: bool = False) -> tuple[str, list[Passage]]:
+        """``text`` followed by "See also:" and the best ``RELATED_PASSAGES`` re-ranked candidates it does not cite,
+        one cited line each under its heading, as far as ``DIGEST_CHARS`` allows; only those ``near`` the best
+        (scoring ``SCOPE_NEAR_BEST`` of it) after a section, which says more than a fact and needs less."""
+        budget = DIGEST_CHARS - len(text) - len(SEE_ALSO) - 3
+        if self.tree is None or budget < RELATED_MIN_CHARS:
+            return text, cites
         used = {c.id for c in cites}
         ranked = [*passages, *q.reserve][:RELATED_PASSAGES]  # the shown passages, then the next candidates
+        if near:
+            # ... and outside the sections it shows: a digest kept to what the question asks ("between 2021 and 2023")
+            # has left the rest of its section out on purpose
+            top = max((p.score for p in passages), default=0.0)
+            held = {(c.source, c.section) for c in cites}
+            ranked = [p for p in ranked if p.score >= SCOPE_NEAR_BEST * top and (p.source, p.section) not in held]
         more = [p for p in ranked if p.id not in used and p.kind != "metadata"
                 and not any(sec.bibliography for sec in self.tree.of(p))]
         related, shown = related_digest(more, self.scope.header_weight(q), budget,
@@ -740,9 +772,10 @@ def lead_fact(q: Question, sentence: str, stats: CorpusStats) -> str | None:
 
 def listed_items(answer_text: str) -> list[str]:
     """The top-level items of a list answer, without their markers: what "the second one" may point at. A crux's line
-    ("Can we interpret ...?: No - ...; Yes - ...") is its question."""
+    ("Can we interpret ...?: No - ...; Yes - ...") is its question. What follows "See also:" is no part of the answer:
+    "the last one" of the cruxes is the fourth crux, not the last related passage."""
     items = []
-    for ln in answer_text.split("\n"):
+    for ln in answer_text.split(f"\n\n{SEE_ALSO}\n", 1)[0].split("\n"):
         if ln.startswith("- "):
             item = MARKER_RE.sub("", ln[2:]).strip()
             label, sep, _ = item.partition("?: ")
