@@ -747,6 +747,16 @@ def test_a_section_answering_a_question_that_names_nothing_rare_is_followed_by_r
     assert listed_items(f"- A [1]\n- B [2]\n\n{SEE_ALSO}\n- C [3]") == ["A", "B"]
 
 
+def test_a_related_paragraph_that_opens_with_a_question_shows_what_follows_it(assistant):
+    # "- Interpretability vs Other Safety Approaches: How does interpretability compare to alternatives? [4]" said
+    # nothing of how it does.
+    p = next(p for p in assistant.retriever.document("survey.md")
+             if p.text.startswith("How does interpretability compare to alternatives?"))
+    text, cites = related_digest([p], main="survey.md")
+    assert text.startswith("- Interpretability vs Other Safety Approaches: Recent research suggests that behavioral")
+    assert cites == [p] and untraceable(text, cites) == []
+
+
 def test_a_question_for_one_fact_gets_no_related_passages(assistant):
     for question in ("How many features did Anthropic extract from Claude 3 Sonnet?",
                      "When was Gemma Scope released?", "Who wrote Scaling Monosemanticity?"):

@@ -370,7 +370,7 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
                     else:
                         said += [(short_item(i, min(detail, 2)), p) for i in items]
                 else:
-                    said.append((ensure_period(cut(p.text, (220, 160, 120, 90)[detail])), p))
+                    said.append((ensure_period(cut(past_question(p.text), (220, 160, 120, 90)[detail])), p))
             if len(said) == 1:
                 lines.append(f"- {heading}: {said[0][0]} [{cite(said[0][1])}]")
             else:
@@ -380,6 +380,13 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
         if len(text) <= budget:
             return text, cites
     return _first_lines(text, cites, budget)  # still too long
+
+
+def past_question(text: str) -> str:
+    """A paragraph from after the question it opens with: "How does interpretability compare to alternatives?
+    Recent research suggests ..." says what it says in its second sentence."""
+    m = re.match(r"[^.!?]*\?\s+(?=\S)", text)
+    return text[m.end():] if m else text
 
 
 def side_lines(p: Passage, tree: SectionTree, cite: Cites) -> str:
