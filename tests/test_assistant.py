@@ -609,6 +609,12 @@ def test_a_follow_up_comparison_of_it_compares_what_was_asked_about(assistant):
     answer = assistant.ask("How does it compare with Gemma Scope 2?", history=["What is Gemma Scope?"])
     assert answer.scope == "comparison"
     assert "Gemma Scope is" in answer.text and "Gemma Scope 2 is" in answer.text
+    # ... and asked first, "it" is what the corpus is about (its main document's title word most passages hold):
+    # "How does it compare with red-teaming?" got red-teaming's row alone
+    assert assistant.retriever.main_subject() == "interpretability"
+    answer = assistant.ask("How does it compare with red-teaming?")
+    assert answer.scope == "comparison" and answer.text.startswith("- Mechanistic Interpretability — "), answer.text
+    assert "- Red-Teaming — What It Verifies: Specific failure modes" in answer.text
 
 
 @pytest.mark.parametrize("earlier, question, opens", [

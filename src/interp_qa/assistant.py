@@ -83,7 +83,7 @@ class Assistant:
             stats = self.retriever
             scorer = UnitScorer(stats)
             reader = QuestionReader(stats, load_synonyms(self.settings.synonyms),
-                                    load_synonym_labels(self.settings.synonyms))
+                                    load_synonym_labels(self.settings.synonyms), stats.main_subject())
             self._steps = (reader, scorer,
                            Composer(stats, scorer, self.settings.min_similarity, stats.tree, stats.main_document,
                                     stats.documents))

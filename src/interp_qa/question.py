@@ -451,8 +451,9 @@ class QuestionReader:
     """
 
     def __init__(self, stats: CorpusStats, synonyms: list[tuple[str, list[str]]] | None = None,
-                 labels: set[str] | None = None) -> None:
+                 labels: set[str] | None = None, subject: str | None = None) -> None:
         self.stats = stats
+        self.subject = subject  # what the corpus is about: what "it" stands for with nothing said before
         self.labels = labels  # the corpus words of the synonyms that are the survey's labels (None: all are)
         # (corpus word, pattern of the everyday words a question may use for it)
         self.synonyms = [(word, re.compile(r"\b(?:" + "|".join(map(re.escape, alts)) + r")\b", re.I))
@@ -626,9 +627,14 @@ class QuestionReader:
                      expansion=" ".join(expansion), sides=comparison_sides(question))
         if follow and len(q.sides) == 1:
             q.sides = follow_up_sides(question, comparison_sides(prev[0]))
-        elif follow and len(q.sides) == 2:
-            # "How does it compare with Gemma Scope 2?" after "What is Gemma Scope?": "it" is what was asked about
-            subject = " ".join(carried) or prev[0]
+        elif len(q.sides) == 2 and (follow or self.subject):
+            # "How does it compare with Gemma Scope 2?" after "What is Gemma Scope?": "it" is what was asked about;
+            # asked first, what the corpus is about ("How does it compare with red-teaming?": interpretability)
+            subject = (" ".join(carried) or prev[0]) if follow else str(self.subject)
+            named_sides = [s for s in q.sides if [w for w in tokens(s) if w not in STOPWORDS]]
+            if len(named_sides) == 1 and not follow:
+                for st in self.content_stems(subject):
+                    terms.setdefault(st, 1.0)
             q.sides = [subject if not [w for w in tokens(s) if w not in STOPWORDS] else s for s in q.sides]
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.synonym_of = synonym_of

@@ -131,6 +131,16 @@ class Retriever:
         """(source, title, passages) of every document in the index."""
         return self.files.documents()
 
+    def main_subject(self) -> str | None:
+        """What the corpus is about: the word of the main document's title that most passages hold
+        ("Is Interpretability Sufficient for Safety?": "interpretability")."""
+        from .text import STOPWORDS, tokens
+
+        main = self.main_document()
+        title = next((t for source, t, _ in self.documents() if source == main), "")
+        words = [w for w in tokens(title) if w not in STOPWORDS]
+        return max(words, key=lambda w: self.doc_freq.get(self.stem_all([w])[0], 0), default=None)
+
     def main_document(self) -> str | None:
         """The document "the survey" means: the one with the most passages (read once)."""
         if self._main_document is None:
