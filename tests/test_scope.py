@@ -221,6 +221,13 @@ def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
     answer = assistant.ask("What's the last word on whether interpretability is enough?")
     assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
     assert assistant.ask("What's the final word on RLHF?").text.startswith("Emerging consensus: Models tuned with RLHF")
+    # ... and so does what the survey concludes about something it names (the RLHF vulnerabilities' list answered);
+    # about nothing rare, the bonus would take "What do researchers currently conclude about interpretability being
+    # sufficient?" off the Current Consensus
+    answer = assistant.ask("What does the survey conclude about RLHF?")
+    assert answer.text.startswith("Emerging consensus: Models tuned with RLHF"), answer.text
+    answer = assistant.ask("What do analysts currently conclude about interpretability being sufficient?")
+    assert answer.text.startswith("Current Consensus: Interpretability is valuable"), answer.text
 
 
 @pytest.mark.parametrize("question", ["What does the survey conclude?",

@@ -158,7 +158,9 @@ class UnitScorer:
                     u.score -= INTRODUCTION_PENALTY  # "Per Bereska & Gavves (2024), a review ...:" introduces
                 if any(label_said(x, asked) for x in labels_of(u)):
                     u.score += LABEL_SAID_BONUS  # "the current capabilities": "Current Capabilities (2024-2025): ..."
-                if q.verdict and concludes(p):
+                # (what the survey concludes about something it names is a verdict on it too: "What does the survey
+                # conclude about RLHF?" got the vulnerabilities' list, not "Emerging consensus: ...")
+                if (q.verdict or (q.conclusions and bool(q.naming))) and concludes(p):
                     u.score += VERDICT_BONUS
                 if q.qtype == "list" and p.kind == "list":
                     u.score += LIST_BONUS
