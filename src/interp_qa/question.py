@@ -634,7 +634,7 @@ class QuestionReader:
             named_sides = [s for s in q.sides if [w for w in tokens(s) if w not in STOPWORDS]]
             if len(named_sides) == 1 and not follow:
                 for st in self.content_stems(subject):
-                    terms.setdefault(st, 1.0)
+                    q.terms.setdefault(st, 1.0)
             q.sides = [subject if not [w for w in tokens(s) if w not in STOPWORDS] else s for s in q.sides]
         q.key_stems = {t: set(self.content_stems(t)) for t in q.key_terms}
         q.synonym_of = synonym_of
