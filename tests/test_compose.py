@@ -250,12 +250,6 @@ def test_a_reader_s_filler_words_are_not_searched_for(assistant):
     assert answer.citations and all("Specific Capabilities Demonstrated" in c.section for c in answer.citations)
     assert not assistant.ask("What has the research on interpretability actually demonstrated?").text.startswith(
         "Interpretability research itself has a philosophical debate")
-    # ... nor is the reader's request: "summarize", a word the corpus never uses, weighed as much as "superintelligence"
-    # and the answer was the whole survey's digest
-    assert set(assistant.read_question("Summarize what the survey says about superintelligence.").terms) == {
-        "superintellig"}
-    answer = assistant.ask("Summarize what the survey says about superintelligence.")
-    assert answer.scope != "document" and "superintelligence" in answer.text.split("\n")[1].lower(), answer.text
 
 
 def test_items_of_one_list_that_match_alike_answer_as_the_whole_list(assistant):

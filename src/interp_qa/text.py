@@ -54,7 +54,6 @@ STOPWORDS = set(
     itself themselves ourselves yourself yourselves myself himself herself whether
     happen happens happened happening
     differ differs differed diverge diverges diverged different various
-    summarize summarise summarizing summarising recap
     """.split()
 )
 # Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
