@@ -120,6 +120,11 @@ def test_a_section_the_question_names_answers_though_the_evidence_falls_elsewher
     assert answer.text.startswith("AI Control [1]\n- Strengths: Doesn't require alignment"), answer.text
     # ... by a word that is no everyday one: "interpretability" names no "What is Interpretability?"
     assert not assistant.ask("What is the case for interpretability?").text.startswith("- The Goal")
+    # ... and a list question whose every word its heading says asks for it, though one sentence holds that word too
+    # ("50 full-time positions globally" answered "What are the main positions in the debate?")
+    answer = assistant.ask("What are the main positions in the debate?")
+    assert answer.scope == "section", answer.text
+    assert answer.text.startswith("Range of views on interpretability's role"), answer.text
 
 
 def test_one_of_a_kind_picked_by_a_degree_compares_every_row_on_the_column_asked(assistant):

@@ -239,6 +239,9 @@ class ScopeFinder:
             # there is about a thing ("Tell me about red-teaming."): "Which organizations lead interpretability work?"
             # got "What is Interpretability?" with The Goal's list first.
             says_all = cover >= FULL_COVER and not q.about_entity
+            # ... but a list question whose every word the section's heading says asks for that section ("What are the
+            # main positions in the debate?": "Positions on Interpretability for Safety", not "50 full-time positions")
+            heads_all = q.qtype == "list" and bool(q.said()) and set(q.said()) <= self.heading_stems(sec)
             # A yes-or-no question that one fact states whole is answered by it: "Are 70% of features interpretable?"
             # got the survey's verdict on sufficiency.
             shaped = sec.fits(q) and not (q.yes_no and says_all)
@@ -249,7 +252,7 @@ class ScopeFinder:
             picks_rows = q.chronology and sec.chronological and (
                 (pick := self.focus(q)) is not None and any(pick(p) for p in sec.direct)) and self.says_the_rest(q, sec)
             if (score >= SCOPE_SECTION_MIN or picks_rows) and not named_row and (
-                    shaped or score - cover >= SCOPE_MARGIN and not says_all):
+                    shaped or heads_all or score - cover >= SCOPE_MARGIN and not says_all):
                 # "Which references are from DeepMind?": the works cited that the question picks, not all of them
                 picked = self.cited_works(q, sec) if sec.bibliography else None
                 if picked is not None:
