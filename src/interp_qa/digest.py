@@ -119,12 +119,14 @@ def section_digest(tree: SectionTree, sec: Section, wanted: Callable[[str], floa
         first = sec.direct[0] if sec.direct else None
         introduces = first is not None and first.id in named and first.text.rstrip().endswith(":")
         keep = named if named and len(named) < len(sec.passages) and not introduces else None
-        if keep is not None and not any(p.id in keep for p in _render(tree, sec, wanted, 0, DIGEST_LEVELS[0][1],
-                                                                      keep)[1]):
-            keep = None  # what passes is none of what the section shows (a conclusion that is its parent's)
+    # The fullest rendering first; kept for the first level, as what it shows decides whether ``keep`` applies.
+    rendered = _render(tree, sec, wanted, *DIGEST_LEVELS[0], keep)
+    if keep is not None and not any(p.id in keep for p in rendered[1]):
+        keep = None  # what passes is none of what the section shows (a conclusion that is its parent's)
+        rendered = _render(tree, sec, wanted, *DIGEST_LEVELS[0], keep)
     text, cites = "", list[Passage]()
-    for detail, conclusions in DIGEST_LEVELS:
-        text, cites = _render(tree, sec, wanted, detail, conclusions, keep)
+    for level, (detail, conclusions) in enumerate(DIGEST_LEVELS):
+        text, cites = rendered if level == 0 else _render(tree, sec, wanted, detail, conclusions, keep)
         if len(text) <= budget:
             return text, cites
     return _first_lines(text, cites, budget)  # still too long
@@ -278,13 +280,9 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS,
     their sub-sections' conclusions too, at more length: the headings of sections that conclude nothing say none
     of it ("Current Consensus: Interpretability is valuable but probably needs to combine with other…" was cut to
     make room for them)."""
+    opening, tops = _outline(tree, source)
     if verdicts:
-        return _verdicts_digest(tree, source, budget)
-    opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
-    # Its top-level sections, but for a list of works cited and a lone link table ("Key Links"); a reference's
-    # "Summary" is one paragraph, and says what it concludes.
-    tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
-            and not sec.bibliography and (len(sec.passages) > 1 or sec.passages[0].kind == "paragraph")]
+        return _verdicts_digest(tree, source, opening, tops, budget)
     text, cites = "", list[Passage]()
     # What a section closes with, when that is a labelled line ("Current Consensus: ...", "Most Likely: ...").
     closing = {sec.key: sec.passages[-1] for sec in tops if concludes(sec.passages[-1]) or len(sec.passages) == 1}
@@ -303,10 +301,17 @@ def document_digest(tree: SectionTree, source: str, budget: int = DIGEST_CHARS,
     return text, cites
 
 
-def _verdicts_digest(tree: SectionTree, source: str, budget: int) -> tuple[str, list[Passage]]:
+def _outline(tree: SectionTree, source: str) -> tuple[list[Passage], list[Section]]:
+    """A document's opening paragraph (the author's own summary) and its top-level sections, but for a list of works
+    cited and a lone link table ("Key Links"); a reference's "Summary" is one paragraph, and says what it concludes."""
     opening = [p for p in tree.unsectioned(source) if p.kind == "paragraph"][:1]
     tops = [sec for key, sec in tree.sections.items() if key[0] == source and len(key[1]) == 1
-            and not sec.bibliography]
+            and not sec.bibliography and (len(sec.passages) > 1 or sec.passages[0].kind == "paragraph")]
+    return opening, tops
+
+
+def _verdicts_digest(tree: SectionTree, source: str, opening: list[Passage], tops: list[Section],
+                     budget: int) -> tuple[str, list[Passage]]:
     said = [(sec, p) for sec in tops for p in section_conclusions(tree, sec)]
     if not said:
         return document_digest(tree, source, budget)
