@@ -189,6 +189,18 @@ def test_a_comparison_finds_both_sides(assistant):
           "deception"]),
         ("RLHF vs red-teaming, which is more mature?",
          ["RLHF which is more mature", "red-teaming which is more mature"]),
+        # "A and B" compared by a verb or adjective after them, or by a question after them
+        ("How do red-teaming and scalable oversight differ as safety strategies?",
+         ["red-teaming", "scalable oversight"]),
+        ("How do RLHF and interpretability stack up when it comes to deception?",
+         ["RLHF deception", "interpretability deception"]),
+        ("How are RLHF and interpretability different?", ["RLHF", "interpretability"]),
+        ("How similar are AI control and formal verification?", ["AI control", "formal verification"]),
+        ("Are RLHF and red-teaming alike?", ["RLHF", "red-teaming"]),
+        ("RLHF and red-teaming: how do they differ?", ["RLHF", "red-teaming"]),
+        ("In what way is RLHF different to interpretability?", ["In what way is RLHF", "interpretability"]),
+        ("How do interpretability and red-teaming work together?",
+         ["How do interpretability and red-teaming work together?"]),
         # an "or" that starts a question of its own offers two answers about one thing
         ("Can we ever read a network's mind, or is it too complicated?",
          ["Can we ever read a network's mind, or is it too complicated?"]),

@@ -461,6 +461,14 @@ def test_how_do_a_and_b_compare_gives_each_side(assistant):
     assert "34 million features" in answer.text and "16 million features" in answer.text
 
 
+def test_how_do_a_and_b_differ_as_kinds_gives_each_side(assistant):
+    # "How do A and B differ as safety strategies?" compared nothing ("as ..." after the verb): red-teaming's
+    # sub-section answered alone (broad-holdout h203)
+    answer = assistant.ask("How do red-teaming and scalable oversight differ as safety strategies?")
+    assert answer.scope == "comparison", answer.text
+    assert "Can't rule out deception" in answer.text and "potential for collusion" in answer.text, answer.text
+
+
 def test_the_whole_debate_is_the_survey_and_a_nutshell_is_a_form(assistant):
     # "the whole debate" is the survey as "the debate" is; "in a nutshell" says how to answer, not what about (the Meta
     # Question's "This mirrors the sufficiency debate" answered)

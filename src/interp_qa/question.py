@@ -943,18 +943,28 @@ HTML_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")
 SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|compares (?:to|with|against)|"
                       r"(?:stacks?|measures?|match(?:es)?) up against|measures? against|"
-                      r"differs? from|different (?:from|than)|as opposed to|"
+                      r"differs? from|different (?:from|than|to)|as opposed to|measures? up to|"
                       r"(?:better|worse|safer|stronger|weaker|more useful|less useful) than|"
                       # "Did OpenAI extract more features than Anthropic?": a name after "than" is the other side
                       r"(?<!rather\s)than(?=\s+(?-i:[A-Z])))\s+", re.I)
 # "Compare A and B on C", "the difference between A and B in C", "How do A and B compare on C?"
-COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
-                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c>.+))?$|"
+COMPARING = r"(?:compare|differ|diverge|contrast|stack up|measure up)"  # what two things do when compared
+ALIKE = r"(?:different|similar|alike)"  # what two compared things are
+ON = r"(?:on|in|for|regarding|in terms of|when it comes to)"  # what they are compared on follows
+COMPARE_RE = re.compile(rf"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
+                        rf"(?:\s+{ON}\s+(?P<c>.+))?$|"
                         r"^.*?\b(?:differences?|similarit(?:y|ies)|common ground) between\s+"
-                        r"(?P<a2>.+?)\s+and\s+(?P<b2>.+?)"
-                        r"(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c2>.+))?$|"
-                        r"^(?:how|in what ways?|where)\s+(?:do|does|did)\s+(?P<a3>.+?)\s+and\s+(?P<b3>.+?)\s+"
-                        r"(?:compare|differ|diverge|contrast)(?:\s+(?:on|in|for|regarding|in terms of)\s+(?P<c3>.+))?$|"
+                        rf"(?P<a2>.+?)\s+and\s+(?P<b2>.+?)(?:\s+{ON}\s+(?P<c2>.+))?$|"
+                        # "How do A and B differ as safety strategies?": "as ..." says what both are, no dimension
+                        r"^(?:how|in what ways?|where)\s+(?:do|does|did|would|might)\s+(?P<a3>.+?)\s+and\s+"
+                        rf"(?P<b3>.+?)\s+{COMPARING}(?:\s+as\s+.+|\s+{ON}\s+(?P<c3>.+))?$|"
+                        # "How are A and B different?", "How similar are A and B?", "Are A and B alike?"
+                        r"^(?:(?:how|in what ways?)\s+(?:are|were|is)|are|is)\s+(?P<a6>.+?)\s+and\s+(?P<b6>.+?)\s+"
+                        rf"{ALIKE}(?:\s+{ON}\s+(?P<c6>.+))?$|"
+                        rf"^how\s+{ALIKE}\s+(?:are|is)\s+(?P<a7>.+?)\s+and\s+(?P<b7>.+?)(?:\s+{ON}\s+(?P<c7>.+))?$|"
+                        # "A and B: how do they differ?"
+                        r"^(?P<a8>[^:,;]+?)\s+and\s+(?P<b8>[^:,;]+?)\s*[:,;]\s*(?:how|in what ways?|where)\s+"
+                        rf"(?:do|are)\s+(?:they|the two|these)\s+(?:{COMPARING}|{ALIKE})$|"
                         r"^(?:what|how)\s+(?:distinguishes|separates|sets apart)\s+(?P<a4>.+?)\s+from\s+(?P<b4>.+?)$|"
                         # "What do RLHF and red-teaming have in common?" ("common" matched "common alignment goals")
                         r"^what\s+(?:do|does|did)\s+(?P<a5>.+?)\s+and\s+(?P<b5>.+?)\s+(?:have|share) in common$",
@@ -1001,9 +1011,9 @@ def comparison_sides(question: str) -> list[str]:
         return [question]  # "How do the labs compare to each other?": all of them, no two sides
     m = COMPARE_RE.match(q)
     if m:
-        a = m.group("a") or m.group("a2") or m.group("a3") or m.group("a4") or m.group("a5")
-        b = m.group("b") or m.group("b2") or m.group("b3") or m.group("b4") or m.group("b5")
-        rest = m.group("c") or m.group("c2") or m.group("c3") or ""  # what they are compared on
+        a = next(m.group(f"a{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"a{i}"))
+        b = next(m.group(f"b{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"b{i}"))
+        rest = m.group("c") or m.group("c2") or m.group("c3") or m.group("c6") or m.group("c7") or ""  # compared on
         return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
     parts = SIDES_RE.split(q)
     m = INLINE_OR_RE.search(q)
