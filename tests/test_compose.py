@@ -469,6 +469,13 @@ def test_how_do_a_and_b_differ_as_kinds_gives_each_side(assistant):
     assert "Can't rule out deception" in answer.text and "potential for collusion" in answer.text, answer.text
 
 
+def test_fooling_interpretability_tools_is_deceiving_them(assistant):
+    # "fool" is no word of the corpus: "Could a clever AI fool interpretability tools?" got the crux about cognition
+    # smarter than ours (broad-holdout h210, h116)
+    answer = assistant.ask("Could a clever AI fool interpretability tools? What are the two views?")
+    assert answer.text.startswith("Can deceptive AI hide deception from interpretability?"), answer.text
+
+
 def test_the_whole_debate_is_the_survey_and_a_nutshell_is_a_form(assistant):
     # "the whole debate" is the survey as "the debate" is; "in a nutshell" says how to answer, not what about (the Meta
     # Question's "This mirrors the sufficiency debate" answered)
