@@ -336,6 +336,13 @@ def test_everyday_words_for_an_abbreviation_name_it(assistant):
     assert "limitations" not in assistant.read_question("When would interpretability fall short for safety?").expansion
 
 
+def test_a_corpus_word_inside_a_longer_word_is_not_said(assistant):
+    # "airplanes" holds "planes" but does not say it: the synonym file's "planes: airplanes" was never applied
+    assert "planes" in assistant.read_question("Why is AI harder to make safe than airplanes?").expansion.split()
+    # ... while a word that starts with it says it ("compared" says "compare": nothing to add)
+    assert "compare" not in assistant.read_question("How is RLHF compared, stacked up against others?").expansion
+
+
 def test_what_was_managed_so_far_asks_for_capabilities(assistant):
     # "so far", "managed to": what has been shown to be possible, the survey's capabilities. Anthropic's safety-relevant
     # features alone answered "What have researchers demonstrated so far?", the Meta Question's camps "What has

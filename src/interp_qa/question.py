@@ -466,7 +466,9 @@ class QuestionReader:
     def synonym_matches(self, question: str) -> list[tuple[str, str]]:
         """(corpus word, the everyday words that stand for it) in a question: ("weaknesses", "drawbacks")."""
         low = question.lower()
-        found = [(word, m) for word, alts in self.synonyms if (m := alts.search(question)) and word not in low]
+        # (a corpus word the question says, as a word or the start of one: "planes" in "airplanes" is not said)
+        found = [(word, m) for word, alts in self.synonyms
+                 if (m := alts.search(question)) and not re.search(rf"\b{re.escape(word)}", low)]
         # A word inside a longer phrase of another group is that phrase's: "weak spot" is a weakness, its "spot"
         # no detection; "not enough" is still about what is "sufficient".
         out = [(word, m.group(0)) for word, m in found
