@@ -258,3 +258,22 @@ def test_a_section_that_never_mentions_what_the_question_names_does_not_answer_i
     # ... but a list of works cited names its works' labs through their records
     answer = assistant.ask("Which references are from DeepMind?")
     assert answer.text.startswith("- Gemma Scope 2: Helping the AI Safety Community"), answer.text
+
+
+def test_what_the_survey_says_about_a_topic_it_spreads_is_what_each_section_says(assistant):
+    # "Summarize what the survey says about deception." got the whole survey's outline, and "What does the survey
+    # conclude about deception?" its opening summary: deception is in a crux, a risk model, the discoveries and the
+    # remaining challenges, each of which says something of it
+    for question in ("Summarize what the survey says about deception.",
+                     "What does the survey conclude about deception?"):
+        answer = assistant.ask(question)
+        assert answer.scope == "section", answer.text
+        assert "Can deceptive AI hide deception from interpretability?" in answer.text, answer.text
+        assert "Deception resistance" in answer.text and "only way to detect deception" in answer.text, answer.text
+        assert all("eception" in c.text or "eception" in c.section for c in answer.citations), answer.text
+    # ... but a question that says of no rare word what it is about keeps the survey's outline and conclusions
+    answer = assistant.ask("What does the survey see as the most plausible way forward?")
+    assert answer.scope == "document", answer.text
+    # ... and a line concluding a section still answers what the survey concludes about what it names
+    answer = assistant.ask("What does the survey conclude about RLHF?")
+    assert answer.text.startswith("Emerging consensus"), answer.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .digest import Cites, comparison, document_digest, section_digest
+from .digest import Cites, comparison, document_digest, related_digest, section_digest
 from .question import (
     CHRONOLOGY_Q,
     DEGREE_RE,
@@ -24,7 +24,7 @@ from .question import (
     elided_possessive,
 )
 from .rerank import Unit, UnitScorer, type_bonus
-from .sections import PATH_SEP, Section, SectionTree
+from .sections import PATH_SEP, Section, SectionTree, concludes
 from .text import (
     LABELLED_RE,
     MONTHS,
@@ -49,6 +49,7 @@ from .weights import (
     FULL_COVER,
     NAMES_DOCUMENT_SHARE,
     NAMING_DF_SHARE,
+    RELATED_PASSAGES,
     SCOPE_LEXICAL,
     SCOPE_MARGIN,
     SCOPE_MERGE_SPREAD,
@@ -76,6 +77,10 @@ DOCUMENT_PARTS = {"section", "sections", "table", "tables", "chapter", "part", "
 WORK_WORDS = {"work", "works", "paper", "papers", "study", "studies", "result", "results", "release", "releases",
               "research", "article", "articles", "project", "effort", "publish", "published", "publication",
               "publications", "released"}
+
+
+# What a question says it is about: "Summarize what the survey says about deception.", "... regarding deception?"
+TOPIC_RE = re.compile(r"\b(?:about|regarding|concerning|on the (?:topic|subject) of)\s+(?P<topic>[^?.!]+)", re.I)
 
 
 class ScopeFinder:
@@ -264,10 +269,33 @@ class ScopeFinder:
         # items of one list)
         held = self.scorer.share(q, set().union(*(u.covered for u in units if u.passage.id == units[0].passage.id)))
         main = self.main_document() if q.about_document and held < DOCUMENT_COVER and self.main_document else None
+        # "Summarize what the survey says about deception.": a topic it spreads over several sections is answered by
+        # what each says of it, not by the whole survey's outline; so is what it concludes about such a topic when no
+        # line concluding a section says it ("What does the survey conclude about deception?" got its opening summary)
+        if main or q.conclusions and q.about_document and not concludes(units[0].passage):
+            topical = self.topic_passages(q, passages)
+            if topical:
+                text, cites = related_digest(topical, self.header_weight(q), main=topical[0].source)
+                return text, cites, "section"
         if main:
             text, cites = document_digest(self.tree, main, verdicts=q.conclusions)
             return text, cites, "document"
         return None
+
+    def topic_passages(self, q: Question, passages: list[Passage]) -> list[Passage]:
+        """The passages of the main document that say something of what the question says it is about ("... says about
+        deception"), best re-ranked first, when they fall in two sections or more; none when it says of no rare word
+        what it is about ("What does the survey see as the most plausible way forward?")."""
+        main = self.main_document() if self.main_document else None
+        m = TOPIC_RE.search(q.text)
+        if main is None or m is None:
+            return []
+        topic = {s for s in self.scorer.stem_set(m.group("topic")) if s in q.said() and self.rare(s)}
+        if not topic:
+            return []
+        held = [p for p in [*passages, *q.reserve] if p.source == main and p.kind != "metadata"
+                and topic & self.scorer.stem_set(f"{p.section} {p.text}")]
+        return held[:RELATED_PASSAGES] if len({p.section for p in held}) >= 2 else []
 
     def off_topic(self, q: Question) -> list[str]:
         """What a question about the survey asks that the corpus never mentions: every one of its telling words
