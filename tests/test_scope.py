@@ -271,6 +271,11 @@ def test_what_the_survey_says_about_a_topic_it_spreads_is_what_each_section_says
         assert "Can deceptive AI hide deception from interpretability?" in answer.text, answer.text
         assert "Deception resistance" in answer.text and "only way to detect deception" in answer.text, answer.text
         assert all("eception" in c.text or "eception" in c.section for c in answer.citations), answer.text
+    # ... all of what it is about ("behavioral methods", not every method) and not the works cited, which name it
+    answer = assistant.ask("What does the survey conclude about behavioral methods?")
+    assert all("behavioral methods" in c.text for c in answer.citations if c.section), answer.text
+    answer = assistant.ask("What does the survey conclude about sparse autoencoders?")
+    assert "Dictionary Learning" in answer.text and "References" not in answer.text, answer.text
     # ... but a question that says of no rare word what it is about keeps the survey's outline and conclusions
     answer = assistant.ask("What does the survey see as the most plausible way forward?")
     assert answer.scope == "document", answer.text

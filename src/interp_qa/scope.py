@@ -288,13 +288,15 @@ class ScopeFinder:
         what it is about ("What does the survey see as the most plausible way forward?")."""
         main = self.main_document() if self.main_document else None
         m = TOPIC_RE.search(q.text)
-        if main is None or m is None:
+        if main is None or m is None or self.tree is None:
             return []
         topic = {s for s in self.scorer.stem_set(m.group("topic")) if s in q.said() and self.rare(s)}
         if not topic:
             return []
+        # (all of it: "behavioral methods" is not every passage with a method)
         held = [p for p in [*passages, *q.reserve] if p.source == main and p.kind != "metadata"
-                and topic & self.scorer.stem_set(f"{p.section} {p.text}")]
+                and topic <= self.scorer.stem_set(f"{p.section} {p.text}")
+                and not any(sec.bibliography for sec in self.tree.of(p))]  # works cited name it, say nothing of it
         return held[:RELATED_PASSAGES] if len({p.section for p in held}) >= 2 else []
 
     def off_topic(self, q: Question) -> list[str]:
