@@ -476,6 +476,15 @@ def test_fooling_interpretability_tools_is_deceiving_them(assistant):
     assert answer.text.startswith("Can deceptive AI hide deception from interpretability?"), answer.text
 
 
+def test_a_related_list_item_whose_label_the_question_says_is_given_whole(assistant):
+    # "See also" cut the diagram's lines to their labels: "Key Gaps" without the gaps a question about gaps asks for
+    answer = assistant.ask("Which gaps keep today's tools from proving a model safe?")
+    assert "Key Gaps: Neural Network Dark Matter" in answer.text, answer.text
+    # ... but not a label that says only the corpus's everyday word ("Pioneer of mechanistic interpretability")
+    answer = assistant.ask("What can't current tools do?")
+    assert "Pioneer of mechanistic interpretability. Believes" not in answer.text, answer.text
+
+
 def test_the_whole_debate_is_the_survey_and_a_nutshell_is_a_form(assistant):
     # "the whole debate" is the survey as "the debate" is; "in a nutshell" says how to answer, not what about (the Meta
     # Question's "This mirrors the sufficiency debate" answered)

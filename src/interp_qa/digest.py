@@ -339,7 +339,8 @@ def _verdicts_digest(tree: SectionTree, source: str, opening: list[Passage], top
 
 
 def related_digest(passages: list[Passage], wanted: Callable[[str], float] | None = None,
-                   budget: int = DIGEST_CHARS, main: str | None = None) -> tuple[str, list[Passage]]:
+                   budget: int = DIGEST_CHARS, main: str | None = None,
+                   asked: Callable[[str], float] | None = None) -> tuple[str, list[Passage]]:
     """Passages as short cited lines under their headings, in document order: what a reader may also want
     when the best fact holds only part of a question ("What obstacles does the field still face?").
 
@@ -348,6 +349,9 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
     ``main`` document's passages go under their section's heading, another document's under its title; a
     heading with one passage leads its line ("- Scalable Oversight: Strengths: ... [2]"), a heading with more
     is a line of its own (cited to its first) with theirs nested under it, as a section digest writes them.
+    A list item whose label the question says (``asked``: how much of the question a text says) is given whole:
+    "What stands between extracting 34 million features and proving a model safe?" got the diagram's "Key Gaps"
+    without the gaps.
     """
     if not passages:
         return "", []
@@ -368,12 +372,18 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
                     said.append((row_line(p, wanted, limit=max(2, 4 - detail)), p))  # a row's name and a cell
                 elif p.kind == "list":
                     lead, items = list_lines(p)
+
+                    def item_line(item: str, level: int, detail: int = detail) -> str:
+                        m = ITEM_LABEL_RE.match(item.lstrip("- ").strip())
+                        if asked is not None and m and asked(m.group("label")) > 0:
+                            return cut(item.lstrip("- ").strip(), (300, 220, 160, 120)[detail])
+                        return short_item(item, level)
                     if lead:
-                        labels = "; ".join(short_item(i, min(detail + 1, 2)) for i in items)
+                        labels = "; ".join(item_line(i, min(detail + 1, 2)) for i in items)
                         lead = cut(lead.removesuffix(":"), (160, 120, 100, 100)[detail]).rstrip(":")
                         said.append((f"{lead}: {labels}", p))
                     else:
-                        said += [(short_item(i, min(detail, 2)), p) for i in items]
+                        said += [(item_line(i, min(detail, 2)), p) for i in items]
                 else:
                     said.append((ensure_period(cut(past_question(p.text), (220, 160, 120, 90)[detail])), p))
             if len(said) == 1:
