@@ -361,10 +361,11 @@ class Composer:
             ranked = [p for p in ranked if p.score >= SCOPE_NEAR_BEST * top and (p.source, p.section) not in held]
         more = [p for p in ranked if p.id not in used and p.kind != "metadata"
                 and not any(sec.bibliography for sec in self.tree.of(p))]
-        said = {s for s in q.said() if self.scope.rare(s)}  # (a label's "interpretability" says nothing asked)
+        # a list item whose label says a rare word of the question is given whole ("interpretability" says nothing)
+        rare_said = {s for s in q.said() if self.scope.rare(s)}
         related, shown = related_digest(more, self.scope.header_weight(q), budget,
                                         self.main_document() if self.main_document else None,
-                                        asked=lambda text: self.scorer.share(q, said & self.scorer.stem_set(text)))
+                                        asked=lambda text: self.scorer.share(q, rare_said & self.scorer.stem_set(text)))
         if not related:
             return text, cites
         return f"{text}\n\n{SEE_ALSO}\n{shift_markers(related, len(cites))}", cites + shown

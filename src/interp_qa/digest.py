@@ -70,6 +70,16 @@ def short_item(item: str, detail: int) -> str:
     return cut(item, 110 if detail == 1 else 70)
 
 
+def asked_item(item: str, level: int, detail: int, asked: Callable[[str], float] | None) -> str:
+    """A list item at ``level`` (:func:`short_item`), or whole (cut to the paragraph lengths of ``detail``, 0 fullest)
+    when the question says a word of its label (``asked``: how much of the question a text says): "Key Gaps: Neural
+    Network Dark Matter → ...", not "Key Gaps"."""
+    m = ITEM_LABEL_RE.match(item.lstrip("- ").strip())
+    if asked is not None and m and asked(m.group("label")) > 0:
+        return cut(item.lstrip("- ").strip(), (300, 220, 160, 120)[detail])
+    return short_item(item, level)
+
+
 def list_lines(p: Passage) -> tuple[str, list[str]]:
     """A list passage's lead line ('' when none) and items (nested sub-points folded into their item)."""
     lines = [ln for ln in p.text.split("\n") if ln.strip()]
@@ -372,18 +382,12 @@ def related_digest(passages: list[Passage], wanted: Callable[[str], float] | Non
                     said.append((row_line(p, wanted, limit=max(2, 4 - detail)), p))  # a row's name and a cell
                 elif p.kind == "list":
                     lead, items = list_lines(p)
-
-                    def item_line(item: str, level: int, detail: int = detail) -> str:
-                        m = ITEM_LABEL_RE.match(item.lstrip("- ").strip())
-                        if asked is not None and m and asked(m.group("label")) > 0:
-                            return cut(item.lstrip("- ").strip(), (300, 220, 160, 120)[detail])
-                        return short_item(item, level)
                     if lead:
-                        labels = "; ".join(item_line(i, min(detail + 1, 2)) for i in items)
+                        labels = "; ".join(asked_item(i, min(detail + 1, 2), detail, asked) for i in items)
                         lead = cut(lead.removesuffix(":"), (160, 120, 100, 100)[detail]).rstrip(":")
                         said.append((f"{lead}: {labels}", p))
                     else:
-                        said += [(item_line(i, min(detail, 2)), p) for i in items]
+                        said += [(asked_item(i, min(detail, 2), detail, asked), p) for i in items]
                 else:
                     said.append((ensure_period(cut(past_question(p.text), (220, 160, 120, 90)[detail])), p))
             if len(said) == 1:
