@@ -485,6 +485,13 @@ def test_a_related_list_item_whose_label_the_question_says_is_given_whole(assist
     assert "Pioneer of mechanistic interpretability. Believes" not in answer.text, answer.text
 
 
+def test_the_answer_asked_for_is_no_topic(assistant):
+    # "each side's answer" weighed "answer", a word the corpus never uses, most: the survey's outline answered
+    answer = assistant.ask("What are the survey's main open questions, and what's each side's answer?")
+    assert answer.text.startswith("- Can we interpret cognition more intelligent than our own?"), answer.text
+    assert "Is interpretability the best use of safety research resources?" in answer.text, answer.text
+
+
 def test_the_whole_debate_is_the_survey_and_a_nutshell_is_a_form(assistant):
     # "the whole debate" is the survey as "the debate" is; "in a nutshell" says how to answer, not what about (the Meta
     # Question's "This mirrors the sufficiency debate" answered)

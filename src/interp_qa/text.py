@@ -40,7 +40,9 @@ MARKER_RE = re.compile(r"\s*\[(\d+)\]")
 # "actually" matched The Meta Question's "the actual circuits" (broad: "What capabilities has ... actually
 # demonstrated so far?" found The Meta Question before Specific Capabilities Demonstrated), "how well" the
 # Goal's "well enough to", "still" OpenAI's row "Many still difficult to interpret", "What happened to RLHF?" the
-# introduction's "what's happening inside".
+# introduction's "what's happening inside". "answer" is what the reader wants, never what a question is about
+# ("What are the main open questions, and what's each side's answer?" weighed the corpus's absent "answer" most and
+# got the survey's outline).
 STOPWORDS = set(
     """
     a an the of in on at to for from by with about as into through over under and or but not no nor
@@ -54,6 +56,7 @@ STOPWORDS = set(
     itself themselves ourselves yourself yourselves myself himself herself whether
     happen happens happened happening
     differ differs differed diverge diverges diverged different various
+    answer answers answered
     """.split()
 )
 # Contractions of those words: "What's ...?" is "what", "Isn't ...?" and "can't" are "is" and "can" ("can't"
