@@ -853,7 +853,9 @@ def test_an_idiom_s_words_weigh_less_than_the_corpus_word_it_stands_for(assistan
 
 
 @pytest.mark.parametrize("question", ["When is interpretability most useful?",
-                                      "Where does the survey think interpretability is most and least useful?"])
+                                      "Where does the survey think interpretability is most and least useful?",
+                                      # the degree after the verb: it was a "when" asking a date, and got the opening
+                                      "When does it matter most that we can see inside a model?"])
 def test_when_it_is_most_useful_asks_for_conditions_not_a_date(assistant, question):
     answer = assistant.ask(question)
     assert answer.scope == "section" and "If main risk is deceptive alignment" in answer.text, answer.text

@@ -274,7 +274,9 @@ CONDITIONS_Q = re.compile(rf"\b(?:under|in) (?:what|which) (?:conditions|circums
                           r"\bthat\b|"
                           # "When is interpretability most useful?", "Where is it least needed?": no date, no place
                           r"^\W*(?:when|where)\b[^?]*\b(?:most|least)\b(?:\s+(?:and|or)\s+(?:most|least))?\s+"
-                          r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b",
+                          r"(?:useful|valuable|important|needed|helpful|critical|relevant|effective|worthwhile)\b|"
+                          # "When does it matter most that we can see inside a model?": the degree after the verb
+                          r"^\W*(?:when|where)\b[^?]*\b(?:matters?|counts?|helps?)\s+(?:the\s+)?(?:most|least)\b",
                           re.I)
 # "Give me a timeline of ...", "the history of ...": events in order of date are asked for.
 # The order of two events asked: "Which came first, induction heads or the mathematical framework?", "Did Gemma Scope
