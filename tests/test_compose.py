@@ -1008,7 +1008,10 @@ def test_what_is_x_is_answered_by_x_aims_to(assistant):
                                            ("What is OpenAI's work?", "OpenAI — Key Achievement"),
                                            ("What has Google DeepMind contributed?", "DeepMind — "),
                                            # an adjective before the noun, and "What's": was OpenAI's timeline rows
-                                           ("What's OpenAI's main contribution?", "OpenAI — Key Achievement")])
+                                           ("What's OpenAI's main contribution?", "OpenAI — Key Achievement"),
+                                           # "the rundown on", "what OpenAI did": its timeline row alone answered
+                                           ("Give me the rundown on what OpenAI did with GPT-4 features.", "OpenAI — "),
+                                           ("Give me the rundown on OpenAI.", "OpenAI — Key Achievement")])
 def test_what_a_named_lab_did_is_its_row(assistant, question, row):
     # The roll call "Organizations Leading Work: Anthropic (...), OpenAI (...), Google DeepMind, ..." answered these.
     answer = assistant.ask(question)

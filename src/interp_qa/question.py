@@ -100,6 +100,11 @@ REPORTS_Q = re.compile(rf"\bwhat (?:did|does|do|have|has) .{{2,60}}? (?:{REPORT_
                        r"critique|analysis|thread|series|release)(?: of .{1,40}?)? about\W*$", re.I)
 # "Tell me about Anthropic.", "What has DeepMind contributed?", "What is OpenAI's work?": all of what one thing did.
 ENTITY_Q = re.compile(r"^\W*(?:tell me (?:more )?about|describe)\b|"
+                      # "Give me the rundown on OpenAI.", "Fill me in on DeepMind."
+                      r"\b(?:the |a )?(?:rundown|run-down|lowdown|low-down) (?:on|of)\b|"
+                      r"\b(?:fill|catch) me (?:in|up) on\b|"
+                      # "... what OpenAI did with GPT-4 features": a name, then what it did
+                      r"\bwhat (?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z0-9][\w-]*))* (?:did|has done|have done)\b|"
                       r"\bwhat (?:has|have|did) .{1,60}? (?:done|do|achieved?|contributed?|accomplished|brought|"
                       r"bring)\b|"
                       # "What's Anthropic's biggest achievement?"
