@@ -199,6 +199,8 @@ def test_a_comparison_finds_both_sides(assistant):
         ("Are RLHF and red-teaming alike?", ["RLHF", "red-teaming"]),
         ("RLHF and red-teaming: how do they differ?", ["RLHF", "red-teaming"]),
         ("In what way is RLHF different to interpretability?", ["In what way is RLHF", "interpretability"]),
+        # "Compare what A and B each do": what follows "each" is what they are compared on
+        ("Compare what RLHF and interpretability each verify.", ["RLHF verify", "interpretability verify"]),
         ("How do interpretability and red-teaming work together?",
          ["How do interpretability and red-teaming work together?"]),
         # an "or" that starts a question of its own offers two answers about one thing

@@ -960,7 +960,9 @@ SIDES_RE = re.compile(r",?\s+(?:or|vs\.?|versus|compared? (?:to|with|against)|co
 COMPARING = r"(?:compare|differ|diverge|contrast|stack up|measure up)"  # what two things do when compared
 ALIKE = r"(?:different|similar|alike)"  # what two compared things are
 ON = r"(?:on|in|for|regarding|in terms of|when it comes to)"  # what they are compared on follows
-COMPARE_RE = re.compile(rf"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
+COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?:what|how)\s+(?P<a9>.+?)\s+and\s+(?P<b9>.+?)\s+(?:each|both)\s+"
+                        r"(?P<c9>.+)$|"  # "Compare what RLHF and interpretability each verify."
+                        rf"^(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)"
                         rf"(?:\s+{ON}\s+(?P<c>.+))?$|"
                         r"^.*?\b(?:differences?|similarit(?:y|ies)|common ground) between\s+"
                         rf"(?P<a2>.+?)\s+and\s+(?P<b2>.+?)(?:\s+{ON}\s+(?P<c2>.+))?$|"
@@ -1020,9 +1022,9 @@ def comparison_sides(question: str) -> list[str]:
         return [question]  # "How do the labs compare to each other?": all of them, no two sides
     m = COMPARE_RE.match(q)
     if m:
-        a = next(m.group(f"a{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"a{i}"))
-        b = next(m.group(f"b{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8) if m.group(f"b{i}"))
-        rest = m.group("c") or m.group("c2") or m.group("c3") or m.group("c6") or m.group("c7") or ""  # compared on
+        a = next(m.group(f"a{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8, 9) if m.group(f"a{i}"))
+        b = next(m.group(f"b{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8, 9) if m.group(f"b{i}"))
+        rest = next((m.group(f"c{i}") for i in ("", 2, 3, 6, 7, 9) if m.group(f"c{i}")), "")  # compared on what
         return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
     parts = SIDES_RE.split(q)
     m = INLINE_OR_RE.search(q)
