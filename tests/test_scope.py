@@ -236,7 +236,9 @@ def test_a_verdict_asked_on_a_topic_gets_the_line_that_concludes_it(assistant):
 
 
 @pytest.mark.parametrize("question", ["What does the survey conclude?",
-                                      "What's the survey's final word on interpretability?"])
+                                      "What's the survey's final word on interpretability?",
+                                      # where it lands is what it concludes (it got the survey's outline)
+                                      "In a nutshell, where does the survey land on interpretability?"])
 def test_what_the_survey_concludes_is_what_its_sections_conclude_in_full(assistant, question):
     # The whole document's digest listed every section's heading and cut its conclusions to make room for them:
     # "Current Consensus: Interpretability is valuable but probably needs to combine with other…".

@@ -211,7 +211,10 @@ VERDICT_FORM = re.compile(rf"\b(?:{VERDICT_WORDS})"
 # What a document concludes is asked for in these words too (a verdict's bonus for them moved "What do researchers
 # conclude about interpretability being sufficient?" off the Current Consensus to a table row: only the document's
 # digest reads them).
-CONCLUDE_RE = re.compile(r"\bconclu(?:de|des|ded|sions?)\b", re.I)
+CONCLUDE_RE = re.compile(r"\bconclu(?:de|des|ded|sions?)\b|"
+                         # "Where does the survey land on interpretability?", "... come down on ...?"
+                         r"\bwhere\b[^?]*\b(?:lands?|landed|comes? down|came down|stands?|comes? out|came out)\s+on\b",
+                         re.I)
 # ... and an overview or summary asked of a topic: "an overview of", "a summary of".
 OVERVIEW_OF = re.compile(r"\b(?:overview|summary|rundown|recap)\s+(?:of|on|about)\b", re.I)
 # What a document does, asked of the document itself: "What does the survey argue?" asks for its argument, not for
