@@ -199,6 +199,10 @@ def test_a_comparison_finds_both_sides(assistant):
         ("Are RLHF and red-teaming alike?", ["RLHF", "red-teaming"]),
         ("RLHF and red-teaming: how do they differ?", ["RLHF", "red-teaming"]),
         ("In what way is RLHF different to interpretability?", ["In what way is RLHF", "interpretability"]),
+        # the other side named first, as "A versus B" with A the question's clause
+        ("Versus formal verification, how does interpretability fare on deception?",
+         ["how does interpretability fare on deception", "formal verification"]),
+        ("Compared with RLHF, what does interpretability verify?", ["what does interpretability verify", "RLHF"]),
         # "Compare what A and B each do": what follows "each" is what they are compared on
         ("Compare what RLHF and interpretability each verify.", ["RLHF verify", "interpretability verify"]),
         ("How do interpretability and red-teaming work together?",

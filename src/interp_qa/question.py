@@ -983,6 +983,9 @@ COMPARE_RE = re.compile(r"^(?:compare|contrast)\s+(?:what|how)\s+(?P<a9>.+?)\s+a
                         # "What do RLHF and red-teaming have in common?" ("common" matched "common alignment goals")
                         r"^what\s+(?:do|does|did)\s+(?P<a5>.+?)\s+and\s+(?P<b5>.+?)\s+(?:have|share) in common$",
                         re.I)
+# The other side named first: "Versus formal verification, how does interpretability fare?", "Compared with RLHF, ..."
+LEADING_SIDE_RE = re.compile(r"^\W*(?:versus|vs\.?|compared (?:to|with)|as against|next to|relative to)\s+"
+                             r"(?P<side>[^,;:]+?)\s*[,;:]\s*(?P<rest>.+)$", re.I)
 # A question asked of both sides after the second: "A versus B: which one is better at ...?"
 SIDE_TAIL_RE = re.compile(r"\s*(?::|,|;|\s[—–])\s*(?P<rest>(?:which|what|who|how|where|when|why|is|are|does|do|can)\b"
                           r".+)$", re.I)
@@ -1023,6 +1026,8 @@ def comparison_sides(question: str) -> list[str]:
     q = question.strip().rstrip("?.! ")
     if RECIPROCAL_RE.search(q):
         return [question]  # "How do the labs compare to each other?": all of them, no two sides
+    if m := LEADING_SIDE_RE.match(q):  # "Versus formal verification, how does interpretability fare on deception?"
+        return comparison_sides(f"{m.group('rest')} versus {m.group('side')}")
     m = COMPARE_RE.match(q)
     if m:
         a = next(m.group(f"a{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8, 9) if m.group(f"a{i}"))
