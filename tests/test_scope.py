@@ -284,3 +284,10 @@ def test_what_the_survey_says_about_a_topic_it_spreads_is_what_each_section_says
     # ... and a line concluding a section still answers what the survey concludes about what it names
     answer = assistant.ask("What does the survey conclude about RLHF?")
     assert answer.text.startswith("Emerging consensus"), answer.text
+
+
+def test_a_crux_whose_items_say_what_a_yes_or_no_question_asks_answers_it(assistant):
+    # "AI can help interpret" is in the first crux's "Yes" item, not its heading: the deception crux, whose heading
+    # says "AI" and "interpretability", answered
+    answer = assistant.ask("Could AI systems themselves help us interpret other AI systems?")
+    assert answer.text.startswith("Can we interpret cognition more intelligent than our own?"), answer.text

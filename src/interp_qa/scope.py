@@ -512,8 +512,11 @@ class ScopeFinder:
             # AI boxed in?" is no question of deception)
             # (nor one that says none of its rarer words: "Can interpretability alone keep AI safe?" got the deception
             # crux by its "AI" and "interpretability")
+            # (its items say it too: "Could AI systems help us interpret other AI systems?" is asked of the crux whose
+            # "AI can help interpret" its heading does not say; the deception crux answered)
             off_crux = sec.answered_both_ways and not (q.two_sided and sec.two_sided) and (
-                sims.get(key, 0.0) < CRUX_MIN_SIMILARITY or lexical < CRUX_MIN_LEXICAL
+                sims.get(key, 0.0) < CRUX_MIN_SIMILARITY
+                or max(lexical, self.scorer.share(q, set(q.terms) & self.mentions(key, sec))) < CRUX_MIN_LEXICAL
                 or not any(self.rare(t) for t in set(q.terms) & self.mentions(key, sec)))
             if sec.fits(q) and self.about_what_is_named(q, key, sec) and not off_crux:
                 shape = SCOPE_SHAPE

@@ -141,9 +141,11 @@ SCOPE_SECTION_MIN = 0.4
 SCOPE_MARGIN = 0.3
 # A section whose list answers a yes-or-no question both ways (a crux: "Yes - ...", "No - ...") has the shape a
 # yes-or-no question asks for only when it is about what is asked: its card this close (cosine, less the hub
-# correction) and holding this share of the question's weight. Session 19, fitted on the looked-at broad sets and
-# ~750 probes: b33 ("Should safety funding go to interpretability ...?") and h72 pass, h116 lost; without the bounds
-# "Can't we just keep a dangerous AI boxed in?" got the deception crux instead of AI Control.
+# correction) and its card or its text holding this share of the question's weight. Session 19, fitted on the looked-at
+# broad sets and ~750 probes: b33 ("Should safety funding go to interpretability ...?") and h72 pass, h116 lost;
+# without the bounds "Can't we just keep a dangerous AI boxed in?" got the deception crux instead of AI Control.
+# Its text too since session 24: "Could AI systems help us interpret other AI systems?" is the crux whose item says
+# "AI can help interpret" (no other answer of the eval sets or ~1,480 probes changed).
 CRUX_MIN_SIMILARITY = 0.18
 CRUX_MIN_LEXICAL = 0.1
 # ... but not a fact that holds every word of the question (its cover; 0.999 allows for rounding): session 16, four
