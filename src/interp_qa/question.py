@@ -1030,9 +1030,9 @@ def comparison_sides(question: str) -> list[str]:
         return comparison_sides(f"{m.group('rest')} versus {m.group('side')}")
     m = COMPARE_RE.match(q)
     if m:
-        a = next(m.group(f"a{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8, 9) if m.group(f"a{i}"))
-        b = next(m.group(f"b{i}") for i in ("", 2, 3, 4, 5, 6, 7, 8, 9) if m.group(f"b{i}"))
-        rest = next((m.group(f"c{i}") for i in ("", 2, 3, 6, 7, 9) if m.group(f"c{i}")), "")  # compared on what
+        # each alternative names its sides a<n>, b<n> and what they are compared on c<n>: the one that matched has them
+        got = {name[0]: value for name, value in m.groupdict().items() if value}
+        a, b, rest = got["a"], got["b"], got.get("c", "")
         return [f"{a} {rest}".strip(), f"{b} {rest}".strip()]
     parts = SIDES_RE.split(q)
     m = INLINE_OR_RE.search(q)
